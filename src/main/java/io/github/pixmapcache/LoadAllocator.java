@@ -1,0 +1,62 @@
+package io.github.pixmapcache;
+
+import io.github.pixmapcache.internal.index.Entry;
+import io.github.pixmapcache.internal.memory.NativeMemory;
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@link PixmapAllocator} a loader renders into. Its pixmaps are views of cache-owned blocks,
+ * scoped to one confined arena that closes when the load ends: whatever the loader kept of them
+ * is dead from then on. The block of the pixmap the loader returns is adopted without a copy;
+ * every other block is freed.
+ */
+final class LoadAllocator implements PixmapAllocator, AutoCloseable {
+    private final PixmapCache<?> cache;
+    private final Object key;
+    private final Arena scope = Arena.ofConfined();
+    private final List<Block> blocks = new ArrayList<>();
+
+    LoadAllocator(PixmapCache<?> cache, Object key) {
+        this.cache = cache;
+        this.key = key;
+    }
+
+    @Override
+    public Pixmap allocate(int width, int height, PixelFormat format) {
+        long bytes = Require.pixmapBytes(width, height, format);
+        if (!scope.scope().isAlive()) {
+            throw new IllegalStateException("the load of " + key + " is over; allocate while loading");
+        }
+        long address = cache.allocate(bytes);
+        NativeMemory.clear(address, bytes);  // never show a caller what an earlier pixmap left behind
+        Pixmap pixmap = Pixmap.wrap(NativeMemory.view(address, bytes, scope), width, height, format);
+        blocks.add(new Block(pixmap, address));
+        return pixmap;
+    }
+
+    /** An unpublished entry holding {@code result}: its own block if it came from here, else a copy. */
+    Entry adopt(Pixmap result) {
+        for (int i = 0; i < blocks.size(); i++) {
+            Block block = blocks.get(i);
+            if (block.pixmap == result) {
+                blocks.remove(i);
+                return new Entry(key, block.address, (int) result.byteSize(),
+                        result.width(), result.height(), result.format());
+            }
+        }
+        return cache.copyOf(key, result);
+    }
+
+    /** Ends the load: kills every view handed out, then frees the blocks not adopted. */
+    @Override
+    public void close() {
+        scope.close();
+        for (Block block : blocks) {
+            cache.free(block.address, block.pixmap.byteSize());
+        }
+    }
+
+    private record Block(Pixmap pixmap, long address) {}
+}

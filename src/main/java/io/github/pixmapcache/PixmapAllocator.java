@@ -1,0 +1,17 @@
+package io.github.pixmapcache;
+
+/**
+ * Hands out cache-owned pixmaps to render into, so that {@link PixmapCache#computeIfAbsent} can
+ * publish the result without copying it. Pixmaps come cleared to transparent black.
+ */
+public interface PixmapAllocator {
+    /**
+     * A new writable pixmap in cache-owned native memory.
+     *
+     * @throws IllegalArgumentException if a dimension is not positive or the byte size exceeds
+     *     {@link Integer#MAX_VALUE}
+     * @throws NullPointerException if {@code format} is null
+     * @throws PixmapAllocationException if native memory could not be had
+     */
+    Pixmap allocate(int width, int height, PixelFormat format);
+}

@@ -1,0 +1,737 @@
+package io.github.pixmapcache;
+
+import io.github.pixmapcache.internal.index.DeferredReleases;
+import io.github.pixmapcache.internal.index.Entry;
+import io.github.pixmapcache.internal.index.KeyTable;
+import io.github.pixmapcache.internal.memory.NativeAllocator;
+import io.github.pixmapcache.internal.memory.NativeMemory;
+import io.github.pixmapcache.internal.policy.EvictionOrder;
+import io.github.pixmapcache.internal.policy.LruOrder;
+import io.github.pixmapcache.internal.policy.ReadBuffer;
+import io.github.pixmapcache.internal.stats.StatsCounter;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * A thread-safe cache of pixmaps in native memory, with the semantics of Qt's
+ * {@code QPixmapCache}: pixmaps under user keys or under generated {@link Key}s, a byte budget,
+ * and the least recently used pixmaps evicted first.
+ *
+ * <h2>Design</h2>
+ *
+ * <p><b>Entries.</b> Each pixmap is one block from the {@link NativeAllocator} (the single seam for
+ * native memory), owned by an {@link Entry}. An entry is <em>cached</em> (findable, charged
+ * against the budget, one reference held by the cache), then <em>detached</em> (evicted, removed,
+ * replaced, cleared or closed: no longer findable or charged, alive while leases pin it), then
+ * <em>freed</em> (its last reference dropped). The reference count is one atomic word in which 0
+ * means freed, so a pin can never revive a freed entry.
+ *
+ * <p><b>Leases.</b> A find pins the entry and hands out a read-only view of its memory scoped to
+ * the lease's own arena: confined by default (cheap to close), shared on request. Closing a lease
+ * closes that arena first and unpins second, so the FFM runtime rejects every later access through
+ * the view, its slices and its buffers, whatever happens to the memory afterwards. The backing
+ * memory itself never leaves the cache.
+ *
+ * <p><b>Locking.</b> One lock guards every change: the key index and the key table, the eviction
+ * order, {@code usedBytes}, {@code size}, {@code maximumBytes} and {@code closed}. Reads take no
+ * lock: the index is a {@link ConcurrentHashMap}, the key table is read through a published
+ * snapshot, and accesses are recorded in a {@link ReadBuffer} that the lock holder drains before
+ * it evicts. Pixels are allocated and copied before the lock is taken; detached entries are
+ * released, and retired key tables disposed, after it is released ({@link DeferredReleases}); no
+ * user code runs under it.
+ *
+ * <p><b>Races we accept.</b> A find that overlaps a removal, eviction, replacement or clear of its
+ * entry may still return a lease on the old pixmap: the find is ordered before the change, and the
+ * lease reads intact pixels. Under contention a recorded read can be dropped, which only blurs
+ * recency; single-threaded use sees exact LRU order.
+ *
+ * @param <K> the type of user keys; they must be immutable, with consistent equals and hashCode
+ */
+public final class PixmapCache<K> implements AutoCloseable {
+    /** QPixmapCache's default limit: 10 MiB. */
+    public static final long DEFAULT_MAXIMUM_BYTES = 10L << 20;
+
+    private final NativeAllocator allocator;
+    private final ConcurrentHashMap<K, Entry> keyedEntries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<K, Load> loads = new ConcurrentHashMap<>();
+    private final KeyTable keyTable;
+    private final ReadBuffer<Entry> reads = new ReadBuffer<>();
+    private final StatsCounter stats = new StatsCounter();
+    private final ReentrantLock lock = new ReentrantLock();
+
+    // Guarded by lock; volatile so that the getters need not take it.
+    private final EvictionOrder<Entry> evictionOrder;
+    private final Consumer<Entry> applyRead;
+    private volatile long maximumBytes;
+    private volatile long usedBytes;
+    private volatile int size;
+    private volatile boolean closed;
+
+    private PixmapCache(Builder<K> builder) {
+        this.allocator = builder.allocator;
+        this.maximumBytes = builder.maximumBytes;
+        this.keyTable = new KeyTable(allocator);
+        this.evictionOrder = switch (builder.evictionPolicy) {
+            case LRU -> new LruOrder<>();
+        };
+        this.applyRead = entry -> {
+            if (entry.isCached()) {
+                evictionOrder.recordAccess(entry);
+            }
+        };
+    }
+
+    /** A builder with QPixmapCache's defaults: 10 MiB, {@link EvictionPolicy#LRU}. */
+    public static <K> Builder<K> builder() {
+        return new Builder<>();
+    }
+
+    // ------------------------------------------------------------------ inserting
+
+    /**
+     * Copies {@code pixmap} into the cache under {@code key}, replacing any pixmap already there,
+     * and evicts least recently used pixmaps until the budget holds.
+     *
+     * @return false, leaving the cache unchanged, if the pixmap is larger than {@link #maximumBytes()}
+     * @throws PixmapAllocationException if native memory could not be had; the cache is unchanged
+     * @throws IllegalStateException if the cache is closed or {@code pixmap}'s memory is released
+     */
+    public boolean insert(K key, Pixmap pixmap) {
+        Require.notNull("key", key);
+        Require.notNull("pixmap", pixmap);
+        ensureOpen();
+        if (rejectIfTooLarge(pixmap.byteSize())) {
+            return false;
+        }
+        Entry entry = copyOf(key, pixmap);
+        DeferredReleases releases = new DeferredReleases();
+        lock.lock();
+        try {
+            if (!publishable(entry, releases)) {
+                return false;
+            }
+            Entry previous = keyedEntries.put(key, entry);
+            if (previous != null) {
+                detach(previous, releases);
+            }
+            admit(entry, releases);
+        } finally {
+            lock.unlock();
+            carryOut(releases);
+        }
+        return true;
+    }
+
+    /**
+     * Copies {@code pixmap} into the cache under a new {@link Key}.
+     *
+     * @return the key; it is invalid from the start if the pixmap is larger than
+     *     {@link #maximumBytes()}
+     * @throws PixmapAllocationException if native memory, or room in the key table (at most
+     *     {@link KeyTable#MAXIMUM_CAPACITY} keys), could not be had; the cache is unchanged
+     * @throws IllegalStateException if the cache is closed or {@code pixmap}'s memory is released
+     */
+    public Key insert(Pixmap pixmap) {
+        Require.notNull("pixmap", pixmap);
+        ensureOpen();
+        if (rejectIfTooLarge(pixmap.byteSize())) {
+            return new Key(this, -1, 0);
+        }
+        Entry pixels = copyOf(null, pixmap);
+        DeferredReleases releases = new DeferredReleases();
+        lock.lock();
+        try {
+            if (!publishable(pixels, releases)) {
+                return new Key(this, -1, 0);
+            }
+            int slot;
+            try {
+                slot = keyTable.claim(releases);
+            } catch (PixmapAllocationException e) {
+                stats.recordAllocationFailure();
+                releases.detach(pixels);
+                throw e;
+            }
+            Key key = new Key(this, slot, keyTable.generation(slot));
+            Entry entry = rekeyed(pixels, key);
+            keyTable.bind(slot, entry);
+            admit(entry, releases);
+            return key;
+        } finally {
+            lock.unlock();
+            carryOut(releases);
+        }
+    }
+
+    /**
+     * Puts a copy of {@code pixmap} in place of the pixmap {@code key} names; afterwards the same
+     * Key object names the new pixmap.
+     *
+     * @return false, leaving the cache unchanged, if the key is invalid or the pixmap is larger
+     *     than {@link #maximumBytes()}
+     * @throws IllegalArgumentException if {@code key} belongs to another cache
+     * @throws PixmapAllocationException if native memory could not be had; the cache is unchanged
+     * @throws IllegalStateException if the cache is closed or {@code pixmap}'s memory is released
+     */
+    public boolean replace(Key key, Pixmap pixmap) {
+        requireOwn(key);
+        Require.notNull("pixmap", pixmap);
+        ensureOpen();
+        if (entryOf(key) == null || rejectIfTooLarge(pixmap.byteSize())) {
+            return false;
+        }
+        Entry entry = copyOf(key, pixmap);
+        DeferredReleases releases = new DeferredReleases();
+        lock.lock();
+        try {
+            Entry previous = entryOf(key);
+            if (previous == null) {
+                releases.detach(entry);
+                return false;
+            }
+            if (!publishable(entry, releases)) {
+                return false;
+            }
+            keyTable.bind(key.slot, entry);
+            detach(previous, releases);
+            admit(entry, releases);
+            return true;
+        } finally {
+            lock.unlock();
+            carryOut(releases);
+        }
+    }
+
+    // ------------------------------------------------------------------ finding
+
+    /**
+     * The pixmap under {@code key}, pinned by a confined lease, or null on a miss. A hit makes the
+     * pixmap the most recently used.
+     *
+     * @throws IllegalStateException if the cache is closed
+     */
+    public PixmapLease find(K key) {
+        Require.notNull("key", key);
+        ensureOpen();
+        Entry entry = pinned(key);
+        if (entry == null) {
+            stats.recordMiss();
+            return null;
+        }
+        return hit(entry);
+    }
+
+    /**
+     * The pixmap {@code key} names, pinned by a confined lease, or null if the key is invalid
+     * (never valid, evicted, removed or cleared).
+     *
+     * @throws IllegalArgumentException if {@code key} belongs to another cache
+     * @throws IllegalStateException if the cache is closed
+     */
+    public PixmapLease find(Key key) {
+        requireOwn(key);
+        ensureOpen();
+        while (true) {
+            Entry entry = entryOf(key);
+            if (entry == null) {
+                stats.recordMiss();
+                return null;
+            }
+            if (entry.tryPin()) {
+                return hit(entry);
+            }
+        }
+    }
+
+    /**
+     * The pixmap under {@code key}, loading it on a miss. Exactly one caller runs the loader for a
+     * key at a time; concurrent callers for that key wait for its result. The loader renders into
+     * memory from its {@link PixmapAllocator}, which the cache then owns without a copy; a pixmap
+     * from elsewhere is copied. A result larger than the budget is returned but not cached. If a
+     * pixmap was inserted under the key while the loader ran, that one is kept and returned.
+     *
+     * @throws RuntimeException whatever the loader threw, to the caller and to every waiter;
+     *     nothing is cached and the memory the loader took is freed
+     * @throws NullPointerException if the loader returned null
+     * @throws IllegalStateException if the cache is closed, or the loader calls back for its own key
+     */
+    public PixmapLease computeIfAbsent(K key, PixmapLoader<? super K> loader) {
+        Require.notNull("key", key);
+        Require.notNull("loader", loader);
+        ensureOpen();
+        Entry found = pinned(key);
+        if (found != null) {
+            return hit(found);
+        }
+        stats.recordMiss();
+        while (true) {
+            Load mine = new Load();
+            Load running = loads.putIfAbsent(key, mine);
+            if (running == null) {
+                return load(key, loader, mine);
+            }
+            Entry loaded = running.await();
+            if (loaded.tryPin()) {
+                recordRead(loaded);
+                return Lease.confined(this, loaded);
+            }
+            // The result was freed before we could pin it (evicted and unleased): start over.
+        }
+    }
+
+    // ------------------------------------------------------------------ removing
+
+    /** Removes the pixmap under {@code key}; leases on it stay readable. */
+    public boolean remove(K key) {
+        Require.notNull("key", key);
+        DeferredReleases releases = new DeferredReleases();
+        lock.lock();
+        try {
+            ensureOpen();
+            Entry entry = keyedEntries.remove(key);
+            if (entry == null) {
+                return false;
+            }
+            detach(entry, releases);
+            return true;
+        } finally {
+            lock.unlock();
+            carryOut(releases);
+        }
+    }
+
+    /**
+     * Removes the pixmap {@code key} names and invalidates the key; leases on it stay readable.
+     *
+     * @throws IllegalArgumentException if {@code key} belongs to another cache
+     */
+    public boolean remove(Key key) {
+        requireOwn(key);
+        DeferredReleases releases = new DeferredReleases();
+        lock.lock();
+        try {
+            ensureOpen();
+            Entry entry = entryOf(key);
+            if (entry == null) {
+                return false;
+            }
+            keyTable.release(key.slot);
+            detach(entry, releases);
+            return true;
+        } finally {
+            lock.unlock();
+            carryOut(releases);
+        }
+    }
+
+    /** Removes every pixmap; every Key becomes invalid. Leases stay readable. */
+    public void clear() {
+        DeferredReleases releases = new DeferredReleases();
+        lock.lock();
+        try {
+            ensureOpen();
+            detachAll(releases);
+        } finally {
+            lock.unlock();
+            carryOut(releases);
+        }
+    }
+
+    // ------------------------------------------------------------------ budget and state
+
+    /** The byte budget. */
+    public long maximumBytes() {
+        ensureOpen();
+        return maximumBytes;
+    }
+
+    /**
+     * Sets the byte budget, evicting least recently used pixmaps at once until it holds.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    public void setMaximumBytes(long bytes) {
+        Require.notNegative("maximumBytes", bytes);
+        DeferredReleases releases = new DeferredReleases();
+        lock.lock();
+        try {
+            ensureOpen();
+            maximumBytes = bytes;
+            evictToBudget(releases);
+        } finally {
+            lock.unlock();
+            carryOut(releases);
+        }
+    }
+
+    /** The sum of {@link Pixmap#byteSize()} over the pixmaps in the cache; never above the budget. */
+    public long usedBytes() {
+        ensureOpen();
+        return usedBytes;
+    }
+
+    /** The number of pixmaps in the cache. */
+    public int size() {
+        ensureOpen();
+        return size;
+    }
+
+    /** A snapshot of the counters. */
+    public CacheStats stats() {
+        ensureOpen();
+        return stats.snapshot(size, usedBytes);
+    }
+
+    /**
+     * Closes the cache: every later call throws {@link IllegalStateException}, memory not leased
+     * is freed now, and leased memory when its lease closes. Closing again does nothing.
+     */
+    @Override
+    public void close() {
+        DeferredReleases releases = new DeferredReleases();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            detachAll(releases);
+            keyTable.close(releases);
+        } finally {
+            lock.unlock();
+            carryOut(releases);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PixmapCache[" + size + " pixmaps, " + usedBytes + " of " + maximumBytes + " bytes"
+                + (closed ? ", closed" : "") + "]";
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /** Drops one reference; the last one frees the memory. */
+    void unpin(Entry entry) {
+        if (entry.unpin()) {
+            allocator.free(entry.address(), entry.byteSize());
+            stats.recordFreed(entry.byteSize());
+        }
+    }
+
+    /** Returns a block that never became an entry. */
+    void free(long address, long byteSize) {
+        allocator.free(address, byteSize);
+    }
+
+    /** Takes a block, counting a failure in the stats. */
+    long allocate(long byteSize) {
+        try {
+            return allocator.allocate(byteSize);
+        } catch (PixmapAllocationException e) {
+            stats.recordAllocationFailure();
+            throw e;
+        }
+    }
+
+    /** A new, unpublished entry holding a copy of {@code pixmap}. */
+    Entry copyOf(Object key, Pixmap pixmap) {
+        long bytes = pixmap.byteSize();
+        long address = allocate(bytes);
+        try {
+            NativeMemory.copy(pixmap.segment(), address);
+        } catch (RuntimeException e) {  // the source's memory is gone, or not ours to read
+            allocator.free(address, bytes);
+            throw e;
+        }
+        return new Entry(key, address, (int) bytes, pixmap.width(), pixmap.height(), pixmap.format());
+    }
+
+    /** The entry under {@code key}, pinned, or null; lock-free. */
+    private Entry pinned(K key) {
+        while (true) {
+            Entry entry = keyedEntries.get(key);
+            if (entry == null || entry.tryPin()) {
+                return entry;
+            }
+            // Freed under us, so already out of the index: look again.
+        }
+    }
+
+    private PixmapLease hit(Entry pinned) {
+        stats.recordHit();
+        recordRead(pinned);
+        return Lease.confined(this, pinned);
+    }
+
+    private void recordRead(Entry entry) {
+        if (reads.offer(entry)) {
+            return;
+        }
+        // This thread's ring is full: drain it unless another thread is already doing so.
+        if (lock.tryLock()) {
+            try {
+                reads.drainTo(applyRead);
+                applyRead.accept(entry);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private PixmapLease load(K key, PixmapLoader<? super K> loader, Load load) {
+        try {
+            Entry published = pinned(key);  // a load that finished since our miss
+            if (published != null) {
+                load.complete(published);
+                recordRead(published);
+                return Lease.confined(this, published);
+            }
+            Entry loaded;
+            try (LoadAllocator pixmaps = new LoadAllocator(this, key)) {
+                Pixmap result = loader.load(key, pixmaps);
+                if (result == null) {
+                    throw new NullPointerException("the loader returned null for key " + key);
+                }
+                loaded = pixmaps.adopt(result);
+            }
+            published = publishLoaded(key, loaded);  // pinned for the caller
+            load.complete(published);
+            return Lease.confined(this, published);
+        } catch (RuntimeException | Error e) {
+            load.completeExceptionally(e);
+            throw e;
+        } finally {
+            loads.remove(key, load);
+        }
+    }
+
+    /**
+     * Caches a loaded entry unless a pixmap arrived under its key meanwhile, and returns whichever
+     * stays, pinned for the caller. A result too large for the budget is returned uncached.
+     */
+    private Entry publishLoaded(K key, Entry loaded) {
+        DeferredReleases releases = new DeferredReleases();
+        lock.lock();
+        try {
+            if (closed) {
+                releases.detach(loaded);
+                throw closedException();
+            }
+            Entry present = keyedEntries.get(key);
+            if (present != null) {
+                present.tryPin();  // cached, so the cache's reference keeps it alive
+                releases.detach(loaded);
+                return present;
+            }
+            if (loaded.byteSize() > maximumBytes) {
+                stats.recordRejection();
+                stats.recordDetached(loaded.byteSize());  // the caller's lease is the only reference
+                return loaded;
+            }
+            loaded.tryPin();  // one reference for the cache, one for the caller
+            drainReads();
+            keyedEntries.put(key, loaded);
+            admit(loaded, releases);
+            return loaded;
+        } finally {
+            lock.unlock();
+            carryOut(releases);
+        }
+    }
+
+    /** Under the lock: false, with the entry queued for freeing, if it may not enter the cache. */
+    private boolean publishable(Entry entry, DeferredReleases releases) {
+        if (closed || entry.byteSize() > maximumBytes) {
+            releases.detach(entry);
+            if (closed) {
+                throw closedException();
+            }
+            stats.recordRejection();  // the budget shrank while we copied
+            return false;
+        }
+        drainReads();
+        return true;
+    }
+
+    /** Under the lock: adds a new entry to the budget and the order, then evicts to the budget. */
+    private void admit(Entry entry, DeferredReleases releases) {
+        entry.setCached(true);
+        evictionOrder.add(entry);
+        usedBytes += entry.byteSize();
+        size++;
+        stats.recordInsertion();
+        evictToBudget(releases);
+    }
+
+    private void evictToBudget(DeferredReleases releases) {
+        drainReads();
+        while (usedBytes > maximumBytes) {
+            Entry victim = evictionOrder.victim();
+            removeFromIndex(victim);
+            detach(victim, releases);
+            stats.recordEviction();
+        }
+    }
+
+    private void detachAll(DeferredReleases releases) {
+        for (Entry entry = evictionOrder.victim(); entry != null; entry = evictionOrder.victim()) {
+            removeFromIndex(entry);
+            detach(entry, releases);
+        }
+    }
+
+    private void removeFromIndex(Entry entry) {
+        if (entry.key() instanceof Key key) {
+            keyTable.release(key.slot);
+        } else {
+            keyedEntries.remove(entry.key(), entry);
+        }
+    }
+
+    /** Under the lock: takes an entry, already out of the index, off the budget and the order. */
+    private void detach(Entry entry, DeferredReleases releases) {
+        entry.setCached(false);
+        evictionOrder.remove(entry);
+        usedBytes -= entry.byteSize();
+        size--;
+        releases.detach(entry);
+    }
+
+    /** After the lock: drops the cache's references and disposes retired tables. */
+    private void carryOut(DeferredReleases releases) {
+        for (Entry entry : releases.detached()) {
+            stats.recordDetached(entry.byteSize());  // before unpinning: the free subtracts it
+            unpin(entry);
+        }
+        releases.disposeRetiredTables();
+    }
+
+    private void drainReads() {
+        reads.drainTo(applyRead);
+    }
+
+    private boolean rejectIfTooLarge(long bytes) {
+        if (bytes > maximumBytes) {
+            stats.recordRejection();
+            return true;
+        }
+        return false;
+    }
+
+    /** The entry {@code key} names, or null; lock-free. */
+    private Entry entryOf(Key key) {
+        Entry entry = keyTable.find(key.slot, key.generation);
+        // The slot may have been reused between the generation check and the read of its entry.
+        return entry != null && entry.key() == key ? entry : null;
+    }
+
+    private static Entry rekeyed(Entry pixels, Key key) {
+        return new Entry(key, pixels.address(), pixels.byteSize(), pixels.width(), pixels.height(), pixels.format());
+    }
+
+    private void requireOwn(Key key) {
+        Require.notNull("key", key);
+        if (key.cache != this) {
+            throw new IllegalArgumentException(key + " belongs to another cache, not to " + this);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw closedException();
+        }
+    }
+
+    private IllegalStateException closedException() {
+        return new IllegalStateException("the cache is closed: " + this);
+    }
+
+    /**
+     * A generated handle for an anonymous pixmap: a slot in the key table and the generation that
+     * owned it when the key was made. Slots are reused, generations never, so a stale key cannot
+     * name a newer pixmap.
+     */
+    public static final class Key {
+        private final PixmapCache<?> cache;
+        private final int slot;
+        private final long generation;
+
+        private Key(PixmapCache<?> cache, int slot, long generation) {
+            this.cache = cache;
+            this.slot = slot;
+            this.generation = generation;
+        }
+
+        /** True while the pixmap this key names is in the cache (false once the cache is closed). */
+        public boolean isValid() {
+            return !cache.closed && cache.entryOf(this) != null;
+        }
+
+        @Override
+        public String toString() {
+            return "Key[slot " + slot + ", generation " + generation + "]";
+        }
+    }
+
+    /** A load in flight; waiters block on it for the loaded entry or the loader's exception. */
+    private static final class Load extends CompletableFuture<Entry> {
+        private final Thread loader = Thread.currentThread();
+
+        Entry await() {
+            if (loader == Thread.currentThread()) {
+                throw new IllegalStateException("a loader must not load its own key: " + loader);
+            }
+            try {
+                return join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;  // the loader's own exception, as the loading caller got it
+                }
+                if (e.getCause() instanceof Error cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Configures a {@link PixmapCache}. */
+    public static final class Builder<K> {
+        private long maximumBytes = DEFAULT_MAXIMUM_BYTES;
+        private EvictionPolicy evictionPolicy = EvictionPolicy.LRU;
+        private NativeAllocator allocator = NativeAllocator.system();
+
+        private Builder() {}
+
+        /**
+         * The byte budget; default 10 MiB.
+         *
+         * @throws IllegalArgumentException if {@code bytes} is negative
+         */
+        public Builder<K> maximumBytes(long bytes) {
+            Require.notNegative("maximumBytes", bytes);
+            this.maximumBytes = bytes;
+            return this;
+        }
+
+        /** The eviction policy; default {@link EvictionPolicy#LRU}. */
+        public Builder<K> evictionPolicy(EvictionPolicy policy) {
+            this.evictionPolicy = Require.notNull("policy", policy);
+            return this;
+        }
+
+        /** Test seam: every native allocation the cache makes goes through {@code allocator}. */
+        Builder<K> nativeAllocator(NativeAllocator allocator) {
+            this.allocator = Require.notNull("allocator", allocator);
+            return this;
+        }
+
+        public PixmapCache<K> build() {
+            return new PixmapCache<>(this);
+        }
+    }
+}

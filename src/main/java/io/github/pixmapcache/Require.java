@@ -1,0 +1,46 @@
+package io.github.pixmapcache;
+
+import java.util.Objects;
+import org.apache.commons.lang3.Validate;
+
+/** Argument checks for the public API, in one place so that every message names its value. */
+final class Require {
+    /** Every pixmap must fit a {@code ByteBuffer}, a {@code BufferedImage} or a JavaFX image. */
+    static final long MAXIMUM_PIXMAP_BYTES = Integer.MAX_VALUE;
+
+    private Require() {}
+
+    static void positive(String name, long value) {
+        Validate.isTrue(value > 0, "%s must be positive, was %d", name, value);
+    }
+
+    static void notNegative(String name, long value) {
+        Validate.isTrue(value >= 0, "%s must not be negative, was %d", name, value);
+    }
+
+    static <T> T notNull(String name, T value) {
+        return Objects.requireNonNull(value, () -> name + " must not be null");
+    }
+
+    /** Checks a pixel coordinate, naming the axis and the bound it broke. */
+    static void coordinate(String axis, int value, int extent) {
+        if (value < 0 || value >= extent) {
+            throw new IndexOutOfBoundsException(
+                    axis + "=" + value + " is outside the image (0 <= " + axis + " < " + extent + ")");
+        }
+    }
+
+    /** Stride times height for a valid shape; the stride rule is in {@link Pixmap#stride()}. */
+    static long pixmapBytes(int width, int height, PixelFormat format) {
+        positive("width", width);
+        positive("height", height);
+        notNull("format", format);
+        long stride = Pixmap.strideOf(width, format);
+        // stride <= 2^31 before the multiplication, so the product cannot overflow a long
+        long bytes = stride > MAXIMUM_PIXMAP_BYTES ? Long.MAX_VALUE : stride * height;
+        Validate.isTrue(bytes <= MAXIMUM_PIXMAP_BYTES,
+                "a %dx%d %s pixmap needs %d bytes per row and %d rows, above the maximum of %d bytes",
+                width, height, format, stride, height, MAXIMUM_PIXMAP_BYTES);
+        return bytes;
+    }
+}

@@ -1,0 +1,74 @@
+package io.github.pixmapcache.internal.memory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Every restricted FFM call of the library, kept in one class so that it can be audited: two
+ * downcalls into the C allocator and the {@code reinterpret} calls that turn an address into a
+ * segment. Nothing else in the library needs {@code --enable-native-access}.
+ */
+public final class NativeMemory {
+    private static final MethodHandle ALIGNED_ALLOC;
+    private static final MethodHandle FREE;
+
+    static {
+        Linker linker = Linker.nativeLinker();
+        // Neither function blocks or calls back into Java, so the cheap critical calling convention fits.
+        Linker.Option critical = Linker.Option.critical(false);
+        ALIGNED_ALLOC = linker.downcallHandle(
+                linker.defaultLookup().find("aligned_alloc").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+                critical);
+        FREE = linker.downcallHandle(
+                linker.defaultLookup().find("free").orElseThrow(),
+                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS),
+                critical);
+    }
+
+    private NativeMemory() {}
+
+    /**
+     * A view of {@code byteSize} bytes at {@code address} that lives exactly as long as
+     * {@code scope}: once the arena closes, every access through the view, its slices and its
+     * buffers throws {@link IllegalStateException}, whatever happens to the memory afterwards.
+     */
+    public static MemorySegment view(long address, long byteSize, Arena scope) {
+        return MemorySegment.ofAddress(address).reinterpret(byteSize, scope, null);
+    }
+
+    /** Copies all of {@code source} into the cache-owned block at {@code address}. */
+    public static void copy(MemorySegment source, long address) {
+        MemorySegment.copy(source, 0, unscoped(address, source.byteSize()), 0, source.byteSize());
+    }
+
+    /** Zeroes {@code byteSize} bytes of the cache-owned block at {@code address}. */
+    public static void clear(long address, long byteSize) {
+        unscoped(address, byteSize).fill((byte) 0);
+    }
+
+    /** A segment without a lifetime: it never leaves this class. */
+    private static MemorySegment unscoped(long address, long byteSize) {
+        return MemorySegment.ofAddress(address).reinterpret(byteSize);
+    }
+
+    static long alignedAlloc(long alignment, long byteSize) {
+        try {
+            return ((MemorySegment) ALIGNED_ALLOC.invokeExact(alignment, byteSize)).address();
+        } catch (Throwable t) {
+            throw new AssertionError("aligned_alloc downcall failed", t);
+        }
+    }
+
+    static void free(long address) {
+        try {
+            FREE.invokeExact(MemorySegment.ofAddress(address));
+        } catch (Throwable t) {
+            throw new AssertionError("free downcall failed", t);
+        }
+    }
+}

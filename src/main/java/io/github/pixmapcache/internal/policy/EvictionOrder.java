@@ -1,0 +1,19 @@
+package io.github.pixmapcache.internal.policy;
+
+/**
+ * The order in which cached entries leave to make room. Called only under the cache lock, so
+ * implementations need no synchronization of their own; every operation is O(1).
+ */
+public interface EvictionOrder<E> {
+    /** A new entry entered the cache. */
+    void add(E entry);
+
+    /** A cached entry was read. */
+    void recordAccess(E entry);
+
+    /** A cached entry left the cache for any reason. */
+    void remove(E entry);
+
+    /** The entry to evict next, or null if the order is empty. */
+    E victim();
+}

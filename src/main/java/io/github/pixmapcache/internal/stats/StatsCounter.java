@@ -1,0 +1,56 @@
+package io.github.pixmapcache.internal.stats;
+
+import io.github.pixmapcache.CacheStats;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The cache's counters, cheap to bump from many threads at once. */
+public final class StatsCounter {
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder insertions = new LongAdder();
+    private final LongAdder evictions = new LongAdder();
+    private final LongAdder rejectedInsertions = new LongAdder();
+    private final LongAdder allocationFailures = new LongAdder();
+    private final AtomicLong leasedDetachedBytes = new AtomicLong();
+
+    public void recordHit() {
+        hits.increment();
+    }
+
+    public void recordMiss() {
+        misses.increment();
+    }
+
+    public void recordInsertion() {
+        insertions.increment();
+    }
+
+    public void recordEviction() {
+        evictions.increment();
+    }
+
+    public void recordRejection() {
+        rejectedInsertions.increment();
+    }
+
+    public void recordAllocationFailure() {
+        allocationFailures.increment();
+    }
+
+    /** Bytes left the cache's budget but stay allocated until their last lease closes. */
+    public void recordDetached(long bytes) {
+        leasedDetachedBytes.addAndGet(bytes);
+    }
+
+    /** Bytes counted by {@link #recordDetached} were freed. */
+    public void recordFreed(long bytes) {
+        leasedDetachedBytes.addAndGet(-bytes);
+    }
+
+    public CacheStats snapshot(int entries, long usedBytes) {
+        return new CacheStats(hits.sum(), misses.sum(), insertions.sum(), evictions.sum(),
+                rejectedInsertions.sum(), allocationFailures.sum(), entries, usedBytes,
+                leasedDetachedBytes.get());
+    }
+}

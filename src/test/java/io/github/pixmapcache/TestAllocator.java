@@ -1,0 +1,93 @@
+package io.github.pixmapcache;
+
+import io.github.pixmapcache.internal.memory.NativeAllocator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A {@link NativeAllocator} for tests: counts allocations and live bytes, catches double and
+ * mismatched frees, and fails chosen allocations.
+ *
+ * <p>Allocations are numbered from 1 in the order they are attempted (failed ones included).
+ */
+final class TestAllocator implements NativeAllocator {
+    private final NativeAllocator system = NativeAllocator.system();
+    private final ConcurrentHashMap<Long, Long> live = new ConcurrentHashMap<>();
+    private final AtomicLong attempts = new AtomicLong();
+    private final AtomicLong liveBytes = new AtomicLong();
+    private final AtomicLong frees = new AtomicLong();
+    private volatile long failOnly = 0;              // 0: none
+    private volatile long failFrom = Long.MAX_VALUE;
+
+    /** A cache that allocates through this allocator. */
+    <K> PixmapCache.Builder<K> builder() {
+        return PixmapCache.<K>builder().nativeAllocator(this);
+    }
+
+    /** Makes allocation number {@code n} (counted over this allocator's life) fail. */
+    TestAllocator failAllocation(long n) {
+        failOnly = n;
+        return this;
+    }
+
+    /** Makes allocation number {@code n} and every later one fail. */
+    TestAllocator failAllocationsFrom(long n) {
+        failFrom = n;
+        return this;
+    }
+
+    /** Makes the next allocation fail. */
+    TestAllocator failNextAllocation() {
+        return failAllocation(attempts.get() + 1);
+    }
+
+    /** Stops failing. */
+    TestAllocator succeed() {
+        failOnly = 0;
+        failFrom = Long.MAX_VALUE;
+        return this;
+    }
+
+    @Override
+    public long allocate(long byteSize) {
+        long n = attempts.incrementAndGet();
+        if (n == failOnly || n >= failFrom) {
+            throw new PixmapAllocationException(byteSize, "test allocator failed allocation #" + n);
+        }
+        long address = system.allocate(byteSize);
+        live.put(address, byteSize);
+        liveBytes.addAndGet(byteSize);
+        return address;
+    }
+
+    @Override
+    public void free(long address, long byteSize) {
+        Long size = live.remove(address);
+        if (size == null) {
+            throw new AssertionError("free of an address not allocated or already freed: " + address);
+        }
+        if (size != byteSize) {
+            throw new AssertionError("free of " + byteSize + " bytes at " + address + ", allocated " + size);
+        }
+        liveBytes.addAndGet(-byteSize);
+        frees.incrementAndGet();
+        system.free(address, byteSize);
+    }
+
+    /** Allocations attempted so far, failed ones included. */
+    long allocationAttempts() {
+        return attempts.get();
+    }
+
+    long liveBytes() {
+        return liveBytes.get();
+    }
+
+    long liveBlocks() {
+        return live.size();
+    }
+
+    long frees() {
+        return frees.get();
+    }
+}
