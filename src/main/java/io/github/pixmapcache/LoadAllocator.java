@@ -16,6 +16,7 @@ final class LoadAllocator implements PixmapAllocator, AutoCloseable {
     private final PixmapCache<?> cache;
     private final Object key;
     private final Arena scope = Arena.ofConfined();
+    private final Thread loader = Thread.currentThread();
     private final List<Block> blocks = new ArrayList<>();
 
     LoadAllocator(PixmapCache<?> cache, Object key) {
@@ -26,6 +27,10 @@ final class LoadAllocator implements PixmapAllocator, AutoCloseable {
     @Override
     public Pixmap allocate(int width, int height, PixelFormat format) {
         long bytes = Require.pixmapBytes(width, height, format);
+        if (Thread.currentThread() != loader) {
+            throw new WrongThreadException("allocate on the thread running the loader (" + loader
+                    + "), not on " + Thread.currentThread());
+        }
         if (!scope.scope().isAlive()) {
             throw new IllegalStateException("the load of " + key + " is over; allocate while loading");
         }

@@ -105,7 +105,7 @@ public final class Pixmap {
      *
      * @throws IndexOutOfBoundsException if (x, y) is outside the image
      * @throws IllegalStateException if the pixmap's memory has been released
-     * @throws UnsupportedOperationException if the pixmap is read-only (a leased pixmap)
+     * @throws IllegalArgumentException if the pixmap is read-only (a leased pixmap)
      */
     public void setArgb(int x, int y, int argb) {
         long offset = offsetOf(x, y);
@@ -120,7 +120,7 @@ public final class Pixmap {
      * Sets every pixel from straight {@code 0xAARRGGBB}.
      *
      * @throws IllegalStateException if the pixmap's memory has been released
-     * @throws UnsupportedOperationException if the pixmap is read-only (a leased pixmap)
+     * @throws IllegalArgumentException if the pixmap is read-only (a leased pixmap)
      */
     public void fill(int argb) {
         if (format == PixelFormat.GRAY_8) {

@@ -439,11 +439,14 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     /** A new, unpublished entry holding a copy of {@code pixmap}. */
     Entry copyOf(Object key, Pixmap pixmap) {
+        if (!pixmap.segment().scope().isAlive()) {
+            throw new IllegalStateException("the memory of " + pixmap + " is already released");
+        }
         long bytes = pixmap.byteSize();
         long address = allocate(bytes);
         try {
             NativeMemory.copy(pixmap.segment(), address);
-        } catch (RuntimeException e) {  // the source's memory is gone, or not ours to read
+        } catch (RuntimeException e) {  // released meanwhile, or confined to another thread
             allocator.free(address, bytes);
             throw e;
         }

@@ -1,6 +1,5 @@
 package io.github.pixmapcache;
 
-import java.util.Objects;
 import org.apache.commons.lang3.Validate;
 
 /** Argument checks for the public API, in one place so that every message names its value. */
@@ -19,7 +18,10 @@ final class Require {
     }
 
     static <T> T notNull(String name, T value) {
-        return Objects.requireNonNull(value, () -> name + " must not be null");
+        if (value == null) {  // no message supplier: this check sits on the find path
+            throw new NullPointerException(name + " must not be null");
+        }
+        return value;
     }
 
     /** Checks a pixel coordinate, naming the axis and the bound it broke. */

@@ -1,0 +1,6 @@
+/**
+ * Pixel format conversions.
+ *
+ * <p>Internal: not exported by the module {@code io.github.pixmapcache}; no compatibility promises.
+ */
+package io.github.pixmapcache.internal.pixels;

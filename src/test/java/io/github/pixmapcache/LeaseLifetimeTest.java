@@ -1,0 +1,441 @@
+package io.github.pixmapcache;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pixmapcache.PixmapCache.Key;
+import io.github.pixmapcache.internal.memory.NativeAllocator;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * Lease lifetimes as the FFM runtime enforces them: views that die with their lease, memory that
+ * outlives the entry's stay in the cache but not its last lease, read-only and thread-confined
+ * views, shared leases, and blocks reused for other pixmaps that stale views can never read.
+ */
+class LeaseLifetimeTest {
+    /** Bytes of every test pixmap: 32 BGRA pixels in one row. */
+    private static final int UNIT = 128;
+    private static final int BLUE = 0xFF0000FF;
+
+    private final Arena arena = Arena.ofShared();  // shared: other threads compare against its pixmaps
+    private final TestAllocator allocator = new TestAllocator();
+    private final PixmapCache<String> cache = allocator.<String>builder().maximumBytes(4 * UNIT).build();
+    /** A pixmap whose pixels all differ, and the saved copy every lease is compared against. */
+    private final Pixmap original = gradient();
+
+    @AfterEach
+    void closeCacheAndCheckNothingLeaked() {
+        cache.close();
+        arena.close();
+        assertEquals(0, allocator.liveBytes(), "native bytes still allocated after the cache and every lease closed");
+    }
+
+    // ------------------------------------------------------------------ closing a lease
+
+    @Test
+    void closedLeaseRefusesItsPixmap() {
+        PixmapLease lease = leaseOf("a");
+
+        lease.close();
+
+        assertThrows(IllegalStateException.class, lease::pixmap);
+    }
+
+    @Test
+    void everyViewTakenBeforeCloseDiesWithTheLease() {
+        PixmapLease lease = leaseOf("a");
+        Pixmap pixmap = lease.pixmap();
+        MemorySegment segment = pixmap.segment();
+        MemorySegment slice = segment.asSlice(UNIT / 2, 16);
+        ByteBuffer buffer = segment.asByteBuffer();
+        assertEquals(original.getArgb(5, 0), pixmap.getArgb(5, 0));
+        assertEquals(original.segment().get(JAVA_BYTE, UNIT / 2), slice.get(JAVA_BYTE, 0));
+        assertEquals(original.segment().get(JAVA_BYTE, 9), buffer.get(9));
+
+        lease.close();
+
+        assertAll(
+                deadRead(() -> pixmap.getArgb(5, 0)),
+                deadRead(() -> pixmap.contentEquals(original)),
+                deadRead(() -> segment.get(JAVA_BYTE, 0)),
+                deadRead(() -> segment.toArray(JAVA_BYTE)),
+                deadRead(() -> slice.get(JAVA_BYTE, 0)),
+                deadRead(() -> buffer.get(9)));
+    }
+
+    @Test
+    void closingAConfinedLeaseTwiceIsANoOp() {
+        PixmapLease lease = leaseOf("a");
+
+        lease.close();
+        assertDoesNotThrow(lease::close);
+
+        assertEquals(0, allocator.frees(), "a second close must not drop the cache's own reference");
+        assertCachedOriginal("a");
+    }
+
+    @Test
+    void closingASharedLeaseTwiceIsANoOp() {
+        PixmapLease shared;
+        try (PixmapLease lease = leaseOf("a")) {
+            shared = lease.share();
+        }
+
+        shared.close();
+        assertDoesNotThrow(shared::close);
+
+        assertEquals(0, allocator.frees(), "a second close must not drop the cache's own reference");
+        assertCachedOriginal("a");
+    }
+
+    // ------------------------------------------------------------------ leases outlive their entry
+
+    @Test
+    void leaseOutlivesEviction() {
+        PixmapLease lease = leaseOf("a");
+
+        insertBlue("b", "c", "d", "e");
+
+        assertNull(cache.find("a"));
+        assertEquals(cache.usedBytes() + UNIT, allocator.liveBytes());
+        assertPinnedUntilClosed(lease);
+    }
+
+    @Test
+    void leaseOutlivesRemoveByName() {
+        PixmapLease lease = leaseOf("a");
+
+        assertTrue(cache.remove("a"));
+
+        assertNull(cache.find("a"));
+        assertEquals(UNIT, allocator.liveBytes());
+        assertPinnedUntilClosed(lease);
+    }
+
+    @Test
+    void leaseOutlivesRemoveByKey() {
+        Key key = cache.insert(original);
+        PixmapLease lease = cache.find(key);
+
+        assertTrue(cache.remove(key));
+
+        assertNull(cache.find(key));
+        assertPinnedUntilClosed(lease);
+    }
+
+    @Test
+    void leaseOutlivesReplace() {
+        Key key = cache.insert(original);
+        PixmapLease lease = cache.find(key);
+        Pixmap blue = solidBlue();
+
+        assertTrue(cache.replace(key, blue));
+
+        assertPixels(blue, cache.find(key));
+        assertPinnedUntilClosed(lease);
+    }
+
+    @Test
+    void leaseOutlivesReinsertUnderTheSameKey() {
+        PixmapLease lease = leaseOf("a");
+        Pixmap blue = solidBlue();
+
+        assertTrue(cache.insert("a", blue));
+
+        assertPixels(blue, cache.find("a"));
+        assertEquals(2 * UNIT, allocator.liveBytes());
+        assertPinnedUntilClosed(lease);
+    }
+
+    @Test
+    void leaseOutlivesClear() {
+        PixmapLease lease = leaseOf("a");
+        insertBlue("b");
+
+        cache.clear();
+
+        assertNull(cache.find("a"));
+        assertEquals(UNIT, allocator.liveBytes(), "clear frees what no lease pins");
+        assertPinnedUntilClosed(lease);
+    }
+
+    @Test
+    void leaseOutlivesTheCacheItself() {
+        PixmapLease lease = leaseOf("a");
+        insertBlue("b");
+        cache.insert(solidBlue());
+
+        cache.close();
+
+        assertEquals(UNIT, allocator.liveBytes(), "close frees everything but the leased pixmap");
+        assertTrue(lease.pixmap().contentEquals(original));
+        lease.close();
+        assertEquals(0, allocator.liveBytes());
+        assertThrows(IllegalStateException.class, lease::pixmap);
+    }
+
+    @Test
+    void memoryIsFreedOnlyWhenTheLastOfTwoLeasesCloses() {
+        PixmapLease first = leaseOf("a");
+        PixmapLease second = cache.find("a");
+        cache.remove("a");
+
+        first.close();
+
+        assertEquals(0, allocator.frees());
+        assertThrows(IllegalStateException.class, first::pixmap);
+        assertTrue(second.pixmap().contentEquals(original));
+        assertEquals(UNIT, cache.stats().leasedDetachedBytes());
+        second.close();
+        assertEquals(1, allocator.frees());
+        assertEquals(0, allocator.liveBytes());
+        assertEquals(0, cache.stats().leasedDetachedBytes());
+    }
+
+    // ------------------------------------------------------------------ read-only
+
+    @Test
+    void leasedPixmapIsReadOnly() {
+        Pixmap blue = solidBlue();
+        try (PixmapLease lease = leaseOf("a")) {
+            Pixmap pixmap = lease.pixmap();
+
+            assertTrue(pixmap.segment().isReadOnly());
+            assertAll(
+                    () -> assertThrows(IllegalArgumentException.class, () -> pixmap.setArgb(0, 0, BLUE)),
+                    () -> assertThrows(IllegalArgumentException.class, () -> pixmap.fill(BLUE)),
+                    () -> assertThrows(IllegalArgumentException.class, () -> pixmap.segment().set(JAVA_BYTE, 0, (byte) 1)),
+                    () -> assertThrows(IllegalArgumentException.class,
+                            () -> MemorySegment.copy(blue.segment(), 0, pixmap.segment(), 0, UNIT)),
+                    () -> assertThrows(ReadOnlyBufferException.class,
+                            () -> pixmap.segment().asByteBuffer().put(0, (byte) 1)));
+        }
+        assertCachedOriginal("a");
+    }
+
+    // ------------------------------------------------------------------ threads
+
+    @Test
+    void confinedLeaseRefusesOtherThreadsAndStaysUsableByItsOwner() throws InterruptedException {
+        PixmapLease lease = leaseOf("a");
+        Pixmap pixmap = lease.pixmap();
+
+        assertInstanceOf(WrongThreadException.class, thrownOnAnotherThread(() -> pixmap.getArgb(0, 0)));
+        assertInstanceOf(WrongThreadException.class,
+                thrownOnAnotherThread(() -> lease.pixmap().segment().get(JAVA_BYTE, 0)));
+        assertInstanceOf(WrongThreadException.class, thrownOnAnotherThread(lease::close));
+
+        cache.remove("a");
+        assertTrue(lease.pixmap().contentEquals(original));
+        assertPinnedUntilClosed(lease);
+    }
+
+    @Test
+    void sharedLeaseIsReadAndClosedOnAnExecutorAfterTheConfinedLeaseCloses() throws Exception {
+        PixmapLease confined = leaseOf("a");
+        PixmapLease shared = confined.share();
+        confined.close();
+        cache.remove("a");
+        MemorySegment segment;
+
+        try (ExecutorService executor = Executors.newSingleThreadExecutor()) {
+            assertTrue(executor.submit(() -> shared.pixmap().contentEquals(original)).get());
+            segment = executor.submit(() -> shared.pixmap().segment()).get();
+            assertEquals(UNIT, cache.stats().leasedDetachedBytes());
+            executor.submit(shared::close).get();
+        }
+
+        assertThrows(IllegalStateException.class, shared::pixmap);
+        assertThrows(IllegalStateException.class, () -> segment.get(JAVA_BYTE, 0));
+        assertEquals(0, allocator.liveBytes());
+        assertEquals(0, cache.stats().leasedDetachedBytes());
+    }
+
+    @Test
+    void sharedLeaseIsReadAndClosedOnAPlainThreadWhileTheConfinedLeaseStillPins() throws InterruptedException {
+        PixmapLease confined = leaseOf("a");
+        PixmapLease shared = confined.share();
+        cache.remove("a");
+        AtomicInteger pixelSeenThere = new AtomicInteger();
+
+        assertNull(thrownOnAnotherThread(() -> {
+            pixelSeenThere.set(shared.pixmap().getArgb(7, 0));
+            shared.close();
+        }));
+
+        assertEquals(original.getArgb(7, 0), pixelSeenThere.get());
+        assertThrows(IllegalStateException.class, shared::pixmap);
+        assertTrue(confined.pixmap().contentEquals(original));
+        assertPinnedUntilClosed(confined);
+    }
+
+    @Test
+    void shareOfAClosedLeaseThrows() {
+        PixmapLease confined = leaseOf("a");
+        PixmapLease shared = confined.share();
+
+        confined.close();
+        shared.close();
+
+        assertThrows(IllegalStateException.class, confined::share);
+        assertThrows(IllegalStateException.class, shared::share);
+    }
+
+    // ------------------------------------------------------------------ reused memory
+
+    @Test
+    void memoryReusedForAnotherPixmapIsNeverVisibleThroughStaleViews() {
+        Pixmap blue = solidBlue();
+        try (RecyclingAllocator recycler = new RecyclingAllocator();
+                PixmapCache<String> recycling = PixmapCache.<String>builder().nativeAllocator(recycler).build()) {
+            recycling.insert("a", original);
+            PixmapLease lease = recycling.find("a");
+            Pixmap pixmap = lease.pixmap();
+            MemorySegment segment = pixmap.segment();
+            MemorySegment slice = segment.asSlice(8, 16);
+            ByteBuffer buffer = segment.asByteBuffer();
+            recycling.remove("a");
+            lease.close();
+
+            recycling.insert("b", blue);
+
+            try (PixmapLease reused = recycling.find("b")) {
+                assertEquals(segment.address(), reused.pixmap().segment().address(), "the block was reused");
+                assertTrue(reused.pixmap().contentEquals(blue));
+            }
+            assertAll(
+                    deadRead(() -> pixmap.getArgb(0, 0)),
+                    deadRead(() -> pixmap.contentEquals(blue)),
+                    deadRead(() -> segment.get(JAVA_BYTE, 0)),
+                    deadRead(() -> segment.toArray(JAVA_BYTE)),
+                    deadRead(() -> slice.get(JAVA_BYTE, 0)),
+                    deadRead(() -> buffer.get(0)));
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Inserts the original under {@code name} and leases it. */
+    private PixmapLease leaseOf(String name) {
+        assertTrue(cache.insert(name, original));
+        PixmapLease lease = cache.find(name);
+        assertNotNull(lease);
+        return lease;
+    }
+
+    private void insertBlue(String... names) {
+        for (String name : names) {
+            assertTrue(cache.insert(name, solidBlue()));
+        }
+    }
+
+    /**
+     * The lease reads the original although its entry left the cache; its bytes count as leased
+     * and detached, and stay allocated until the lease closes.
+     */
+    private void assertPinnedUntilClosed(PixmapLease lease) {
+        assertTrue(lease.pixmap().contentEquals(original), "the lease must read its own pixels");
+        assertEquals(UNIT, cache.stats().leasedDetachedBytes());
+        long liveBytes = allocator.liveBytes();
+
+        lease.close();
+
+        assertEquals(liveBytes - UNIT, allocator.liveBytes(), "closing the last lease frees the pixmap");
+        assertEquals(0, cache.stats().leasedDetachedBytes());
+    }
+
+    private void assertCachedOriginal(String name) {
+        assertPixels(original, cache.find(name));
+        assertEquals(UNIT, cache.usedBytes());
+    }
+
+    /** The lease is a hit on {@code expected}'s pixels; closes it. */
+    private static void assertPixels(Pixmap expected, PixmapLease lease) {
+        assertNotNull(lease);
+        try (lease) {
+            assertTrue(lease.pixmap().contentEquals(expected));
+        }
+    }
+
+    private static Executable deadRead(Executable read) {
+        return () -> assertThrows(IllegalStateException.class, read);
+    }
+
+    /** Runs {@code action} on a new thread and returns what it threw, or null. */
+    private static Throwable thrownOnAnotherThread(Executable action) throws InterruptedException {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                action.execute();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        thread.start();
+        thread.join();
+        return thrown.get();
+    }
+
+    /** Every pixel differs: opaque, with x in each channel. */
+    private Pixmap gradient() {
+        Pixmap pixmap = Pixmap.allocate(arena, UNIT / 4, 1, PixelFormat.BGRA_8888_PRE);
+        for (int x = 0; x < pixmap.width(); x++) {
+            pixmap.setArgb(x, 0, 0xFF000000 | x * 0x030507);
+        }
+        return pixmap;
+    }
+
+    private Pixmap solidBlue() {
+        Pixmap pixmap = Pixmap.allocate(arena, UNIT / 4, 1, PixelFormat.BGRA_8888_PRE);
+        pixmap.fill(BLUE);
+        return pixmap;
+    }
+
+    /**
+     * Hands a freed block straight back to the next allocation of the same size, as malloc often
+     * does, so that reuse of a leased pixmap's memory is certain rather than likely.
+     */
+    private static final class RecyclingAllocator implements NativeAllocator, AutoCloseable {
+        private final NativeAllocator system = NativeAllocator.system();
+        private final Map<Long, Deque<Long>> freedBySize = new HashMap<>();
+
+        @Override
+        public synchronized long allocate(long byteSize) {
+            Deque<Long> freed = freedBySize.get(byteSize);
+            return freed == null || freed.isEmpty() ? system.allocate(byteSize) : freed.pop();
+        }
+
+        @Override
+        public synchronized void free(long address, long byteSize) {
+            freedBySize.computeIfAbsent(byteSize, size -> new ArrayDeque<>()).push(address);
+        }
+
+        /** Returns every block to the system; call after the cache using it is closed. */
+        @Override
+        public synchronized void close() {
+            freedBySize.forEach((size, blocks) -> blocks.forEach(address -> system.free(address, size)));
+            freedBySize.clear();
+        }
+    }
+}
