@@ -61,10 +61,11 @@ public final class PixmapCache<K> implements AutoCloseable {
     private final ReadBuffer<Entry> reads = new ReadBuffer<>();
     private final StatsCounter stats = new StatsCounter();
     private final ReentrantLock lock = new ReentrantLock();
-
-    // Guarded by lock; volatile so that the getters need not take it.
-    private final EvictionOrder<Entry> evictionOrder;
+    /** Applies one drained read to the eviction order; under the lock. */
     private final Consumer<Entry> applyRead;
+
+    // Guarded by lock; the fields are volatile so that the getters need not take it.
+    private final EvictionOrder<Entry> evictionOrder;
     private volatile long maximumBytes;
     private volatile long usedBytes;
     private volatile int size;
