@@ -39,7 +39,7 @@ class LeakDetectionTest {
     /** Collections before a test gives up waiting for a report (each waits up to {@link #GC_WAIT_MS}). */
     private static final int MAX_COLLECTIONS = 500;
     /** Collections during which a report must not come. */
-    private static final int QUIET_COLLECTIONS = 10;
+    private static final int QUIET_COLLECTIONS = 5;
     private static final long GC_WAIT_MS = 20;
 
     private final Logger leakLogger = Logger.getLogger(LeakDetector.LOGGER_NAME);  // held: JUL loggers are weak
