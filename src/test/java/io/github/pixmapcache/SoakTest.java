@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class SoakTest {
     /** The system property that sets the total number of operations, over all threads. */
     static final String OPERATIONS_PROPERTY = "pixmapcache.soak.operations";
-    static final long DEFAULT_OPERATIONS = 200_000;
+    static final long DEFAULT_OPERATIONS = 1_000_000;
     private static final int THREADS = 4;
     private static final long SEED = 0x5EED_CAFEL;
     private static final long BUDGET = 4096;
