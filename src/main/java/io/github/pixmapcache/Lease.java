@@ -1,8 +1,10 @@
 package io.github.pixmapcache;
 
 import io.github.pixmapcache.internal.index.Entry;
+import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.internal.memory.NativeMemory;
 import java.lang.foreign.Arena;
+import java.lang.ref.Reference;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -15,6 +17,8 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
     private final Entry entry;
     private final Arena scope;
     private final Pixmap pixmap;
+    /** Null unless the leak detector sampled this lease. */
+    private final LeakDetector.Tracker leak;
 
     /** Takes over one reference to {@code entry}, which the caller has already pinned. */
     private Lease(PixmapCache<?> cache, Entry entry, Arena scope) {
@@ -23,6 +27,9 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
         this.scope = scope;
         this.pixmap = Pixmap.wrap(NativeMemory.view(entry.address(), entry.byteSize(), scope).asReadOnly(),
                 entry.width(), entry.height(), entry.format());
+        LeakDetector leaks = cache.leakDetector();
+        // The unpin captures the cache and the entry only: never this lease, its arena or its view.
+        this.leak = leaks.sample() ? leaks.track(scope.scope(), () -> cache.unpin(entry), entry) : null;
     }
 
     /** A lease only the calling thread may use: its view lives in a confined arena (about 10 ns). */
@@ -49,7 +56,11 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
     /** Kills the view, then drops the pin; the order is what makes a leaked segment harmless. */
     final void closeScopeAndUnpin() {
         scope.close();
-        cache.unpin(entry);
+        boolean unpinHere = leak == null || leak.closedByOwner();
+        Reference.reachabilityFence(scope);  // until the tracker knows, so its cleaner cannot report a leak
+        if (unpinHere) {
+            cache.unpin(entry);
+        }
     }
 
     final boolean isOpen() {

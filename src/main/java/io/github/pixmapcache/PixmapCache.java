@@ -3,6 +3,7 @@ package io.github.pixmapcache;
 import io.github.pixmapcache.internal.index.DeferredReleases;
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.index.KeyTable;
+import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.internal.memory.NativeAllocator;
 import io.github.pixmapcache.internal.memory.NativeMemory;
 import io.github.pixmapcache.internal.policy.EvictionOrder;
@@ -33,7 +34,9 @@ import java.util.function.Consumer;
  * the lease's own arena: confined by default (cheap to close), shared on request. Closing a lease
  * closes that arena first and unpins second, so the FFM runtime rejects every later access through
  * the view, its slices and its buffers, whatever happens to the memory afterwards. The backing
- * memory itself never leaves the cache.
+ * memory itself never leaves the cache. A lease dropped without close() is found by the
+ * {@link LeakDetector} once its view's scope is unreachable (sampled by default): it is reported
+ * and its pin released.
  *
  * <p><b>Locking.</b> One lock guards every change: the key index and the key table, the eviction
  * order, {@code usedBytes}, {@code size}, {@code maximumBytes} and {@code closed}. Reads take no
@@ -60,6 +63,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     private final KeyTable keyTable;
     private final ReadBuffer<Entry> reads = new ReadBuffer<>();
     private final StatsCounter stats = new StatsCounter();
+    private final LeakDetector leakDetector = LeakDetector.fromSystemProperty();
     private final ReentrantLock lock = new ReentrantLock();
     /** Applies one drained read to the eviction order; under the lock. */
     private final Consumer<Entry> applyRead;
@@ -423,6 +427,11 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
+    /** Watches this cache's leases for ones dropped without close(). */
+    LeakDetector leakDetector() {
+        return leakDetector;
+    }
+
     /** Returns a block that never became an entry. */
     void free(long address, long byteSize) {
         allocator.free(address, byteSize);
@@ -734,6 +743,12 @@ public final class PixmapCache<K> implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A new cache. Its leak detection level is read now from the system property
+         * {@value LeakDetector#LEVEL_PROPERTY} ({@code off}, {@code sampled} or {@code all}).
+         *
+         * @throws IllegalArgumentException if that property names no level
+         */
         public PixmapCache<K> build() {
             return new PixmapCache<>(this);
         }

@@ -1,8 +1,6 @@
 package io.github.pixmapcache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,22 +11,19 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Failure injection through {@link TestAllocator}: whichever native allocation fails, the call
  * throws {@link PixmapAllocationException} naming the bytes it wanted, the cache is exactly as it
- * was, nothing leaks, and the cache keeps working.
+ * was, nothing leaks, and the cache keeps working. {@link EveryAllocationFailsTest} fails every
+ * allocation of a longer workload in turn.
  */
 class AllocationFailureTest {
     private static final long SLOT_BYTES = 16;
@@ -153,156 +148,6 @@ class AllocationFailureTest {
 
         assertNull(cache.find("loaded"));
         assertOriginalContents();
-    }
-
-    @Test
-    void workloadWithoutFailuresMakesTheCountedAllocations() {
-        long before = allocator.allocationAttempts();
-        Workload workload = new Workload(Long.MAX_VALUE);
-
-        workload.run();
-
-        assertEquals(before + Workload.ALLOCATIONS, allocator.allocationAttempts());
-        assertEquals(0, workload.failures);
-        assertEquals(6, cache.size());
-    }
-
-    @ParameterizedTest(name = "allocations fail from #{0} of the workload on")
-    @MethodSource("failurePoints")
-    void failingEveryAllocationFromSomePointOnKeepsTheCacheConsistent(int firstFailing) {
-        long failingFrom = allocator.allocationAttempts() + firstFailing;
-        allocator.failAllocationsFrom(failingFrom);
-        Workload workload = new Workload(failingFrom);
-
-        workload.run();
-
-        assertTrue(workload.failures > 0, "at least one operation hit a failed allocation");
-        assertEquals(workload.failures, cache.stats().allocationFailures());
-        cache.close();
-        assertEquals(0, allocator.liveBytes());
-        assertEquals(0, allocator.liveBlocks());
-    }
-
-    static IntStream failurePoints() {
-        return IntStream.rangeClosed(1, Workload.ALLOCATIONS);
-    }
-
-    /**
-     * A script of inserts, replaces, loads and removals, checked against a model after every step:
-     * an operation throws exactly when one of its own allocations failed, it throws nothing but
-     * {@link PixmapAllocationException}, and a failed operation changes nothing.
-     */
-    private final class Workload {
-        /** Allocations the script makes when none fails. */
-        static final int ALLOCATIONS = 8;
-
-        private final long failingFrom;
-        private final Map<String, Pixmap> keyed = new HashMap<>();
-        private final Map<PixmapCache.Key, Pixmap> anonymous = new HashMap<>();
-        private final List<PixmapCache.Key> stale = new ArrayList<>();
-        int failures;
-
-        /** @param failingFrom the number of the first allocation that fails */
-        Workload(long failingFrom) {
-            this.failingFrom = failingFrom;
-            keyed.put("a", pixmapA);
-            keyed.put("b", pixmapB);
-            anonymous.put(keyC, pixmapC);
-        }
-
-        void run() {
-            Pixmap p1 = patterned(4, 4, 11);
-            Pixmap p2 = patterned(6, 1, 12);
-            Pixmap p3 = patterned(2, 9, 13);
-            Pixmap p4 = patterned(3, 5, 14);
-            Pixmap p5 = patterned(1, 7, 15);
-            step(() -> insert("a", p1));                 // 1 allocation
-            step(() -> insertAnonymous(p2));             // 1
-            step(() -> loadDrawn("loaded", p3));         // 2: a scratch pixmap and the result
-            step(() -> replace(keyC, p4));               // 1
-            step(() -> remove("b"));                     // 0
-            step(() -> loadForeign("copied", p5));       // 1: the copy
-            step(() -> loadDrawn("a", p5));              // 0: a hit
-            step(() -> removeAnonymous(keyC));           // 0
-            step(() -> insert("b", p2));                 // 1
-            step(() -> insertAnonymous(p3));             // 1
-        }
-
-        private void step(Executable operation) {
-            long before = allocator.allocationAttempts();
-            boolean failed = false;
-            try {
-                operation.execute();
-            } catch (Throwable t) {
-                assertInstanceOf(PixmapAllocationException.class, t);
-                failed = true;
-                failures++;
-            }
-            long after = allocator.allocationAttempts();
-            assertEquals(after > before && after >= failingFrom, failed,
-                    "the operation failed exactly when one of its allocations did");
-            assertMatchesModel();
-        }
-
-        private void insert(String key, Pixmap pixmap) {
-            assertTrue(cache.insert(key, pixmap));
-            keyed.put(key, pixmap);
-        }
-
-        private void insertAnonymous(Pixmap pixmap) {
-            anonymous.put(cache.insert(pixmap), pixmap);
-        }
-
-        private void replace(PixmapCache.Key key, Pixmap pixmap) {
-            assertTrue(cache.replace(key, pixmap));
-            anonymous.put(key, pixmap);
-        }
-
-        private void remove(String key) {
-            assertTrue(cache.remove(key));
-            keyed.remove(key);
-        }
-
-        private void removeAnonymous(PixmapCache.Key key) {
-            assertTrue(cache.remove(key));
-            anonymous.remove(key);
-            stale.add(key);
-        }
-
-        private void loadDrawn(String key, Pixmap pixmap) {
-            load(key, pixmap, (k, pixmaps) -> {
-                pixmaps.allocate(16, 16, PixelFormat.GRAY_8);
-                return copyInto(pixmaps, pixmap);
-            });
-        }
-
-        private void loadForeign(String key, Pixmap pixmap) {
-            load(key, pixmap, (k, pixmaps) -> pixmap);
-        }
-
-        private void load(String key, Pixmap pixmap, PixmapLoader<String> loader) {
-            try (PixmapLease lease = cache.computeIfAbsent(key, loader)) {
-                keyed.putIfAbsent(key, pixmap);
-                assertTrue(lease.pixmap().contentEquals(keyed.get(key)), () -> "loaded pixels under " + key);
-            }
-        }
-
-        private void assertMatchesModel() {
-            assertEquals(keyed.size() + anonymous.size(), cache.size());
-            long bytes = 0;
-            for (Map.Entry<String, Pixmap> entry : keyed.entrySet()) {
-                assertFinds(entry.getKey(), entry.getValue());
-                bytes += entry.getValue().byteSize();
-            }
-            for (Map.Entry<PixmapCache.Key, Pixmap> entry : anonymous.entrySet()) {
-                assertFinds(entry.getKey(), entry.getValue());
-                bytes += entry.getValue().byteSize();
-            }
-            for (PixmapCache.Key key : stale) {
-                assertFalse(key.isValid(), () -> "removed " + key + " is valid");
-            }
-            assertEquals(bytes, cache.usedBytes());
-        }
     }
 
     // ------------------------------------------------------------------ helpers

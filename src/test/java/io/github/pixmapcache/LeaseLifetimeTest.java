@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Lease lifetimes as the FFM runtime enforces them: views that die with their lease, memory that
@@ -304,19 +306,24 @@ class LeaseLifetimeTest {
 
     // ------------------------------------------------------------------ reused memory
 
-    @Test
-    void memoryReusedForAnotherPixmapIsNeverVisibleThroughStaleViews() {
+    /**
+     * The canary: a block is freed, handed straight back for a different pixmap, and every read
+     * through a view of its old owner (pixmap, segment, slice, ByteBuffer and a slice of it) throws
+     * instead of returning the new pixmap's bytes.
+     */
+    @ParameterizedTest(name = "views of {0}")
+    @EnumSource(StaleViewSource.class)
+    void memoryReusedForAnotherPixmapIsNeverVisibleThroughStaleViews(StaleViewSource source) {
         Pixmap blue = solidBlue();
         try (RecyclingAllocator recycler = new RecyclingAllocator();
                 PixmapCache<String> recycling = PixmapCache.<String>builder().nativeAllocator(recycler).build()) {
-            recycling.insert("a", original);
-            PixmapLease lease = recycling.find("a");
-            Pixmap pixmap = lease.pixmap();
+            StaleView stale = source.view(recycling, original);
+            Pixmap pixmap = stale.pixmap();
             MemorySegment segment = pixmap.segment();
             MemorySegment slice = segment.asSlice(8, 16);
             ByteBuffer buffer = segment.asByteBuffer();
-            recycling.remove("a");
-            lease.close();
+            ByteBuffer bufferSlice = buffer.slice(8, 16);
+            stale.release().run();
 
             recycling.insert("b", blue);
 
@@ -329,10 +336,59 @@ class LeaseLifetimeTest {
                     deadRead(() -> pixmap.contentEquals(blue)),
                     deadRead(() -> segment.get(JAVA_BYTE, 0)),
                     deadRead(() -> segment.toArray(JAVA_BYTE)),
+                    deadRead(() -> MemorySegment.copy(segment, 0, blue.segment(), 0, UNIT)),
                     deadRead(() -> slice.get(JAVA_BYTE, 0)),
-                    deadRead(() -> buffer.get(0)));
+                    deadRead(() -> buffer.get(0)),
+                    deadRead(() -> buffer.asIntBuffer().get(0)),
+                    deadRead(() -> bufferSlice.get(0)));
         }
     }
+
+    /** Where a view of a cache-owned block can come from, and how its owner lets go of the block. */
+    enum StaleViewSource {
+        /** A confined lease on an entry that was removed; the lease closes last. */
+        CONFINED_LEASE {
+            @Override
+            StaleView view(PixmapCache<String> cache, Pixmap original) {
+                cache.insert("a", original);
+                PixmapLease lease = cache.find("a");
+                cache.remove("a");
+                return new StaleView(lease.pixmap(), lease::close);
+            }
+        },
+        /** A shared lease taken from a confined one; the confined lease closes first, the shared last. */
+        SHARED_LEASE {
+            @Override
+            StaleView view(PixmapCache<String> cache, Pixmap original) {
+                cache.insert("a", original);
+                PixmapLease shared;
+                try (PixmapLease confined = cache.find("a")) {
+                    shared = confined.share();
+                }
+                cache.remove("a");
+                return new StaleView(shared.pixmap(), shared::close);
+            }
+        },
+        /** A scratch pixmap a loader drew into and kept; the load's end frees it. */
+        LOADER_SCRATCH {
+            @Override
+            StaleView view(PixmapCache<String> cache, Pixmap original) {
+                Pixmap[] kept = new Pixmap[1];
+                cache.computeIfAbsent("loaded", (key, pixmaps) -> {
+                    kept[0] = pixmaps.allocate(original.width(), original.height(), original.format());
+                    MemorySegment.copy(original.segment(), 0, kept[0].segment(), 0, UNIT);
+                    return pixmaps.allocate(1, 1, PixelFormat.GRAY_8);
+                }).close();
+                return new StaleView(kept[0], () -> {});  // the load's end already freed the block
+            }
+        };
+
+        /** Puts {@code original} into the cache's memory and returns a view of it. */
+        abstract StaleView view(PixmapCache<String> cache, Pixmap original);
+    }
+
+    /** A view of a cache-owned block, and what lets go of the last thing keeping that block allocated. */
+    record StaleView(Pixmap pixmap, Runnable release) {}
 
     // ------------------------------------------------------------------ helpers
 

@@ -18,6 +18,7 @@ final class TestAllocator implements NativeAllocator {
     private final AtomicLong frees = new AtomicLong();
     private volatile long failOnly = 0;              // 0: none
     private volatile long failFrom = Long.MAX_VALUE;
+    private volatile long failEvery = 0;            // 0: none
 
     /** A cache that allocates through this allocator. */
     <K> PixmapCache.Builder<K> builder() {
@@ -36,6 +37,12 @@ final class TestAllocator implements NativeAllocator {
         return this;
     }
 
+    /** Makes every {@code n}-th allocation fail: numbers n, 2n, 3n, ... */
+    TestAllocator failEveryNth(long n) {
+        failEvery = n;
+        return this;
+    }
+
     /** Makes the next allocation fail. */
     TestAllocator failNextAllocation() {
         return failAllocation(attempts.get() + 1);
@@ -45,13 +52,14 @@ final class TestAllocator implements NativeAllocator {
     TestAllocator succeed() {
         failOnly = 0;
         failFrom = Long.MAX_VALUE;
+        failEvery = 0;
         return this;
     }
 
     @Override
     public long allocate(long byteSize) {
         long n = attempts.incrementAndGet();
-        if (n == failOnly || n >= failFrom) {
+        if (n == failOnly || n >= failFrom || failEvery > 0 && n % failEvery == 0) {
             throw new PixmapAllocationException(byteSize, "test allocator failed allocation #" + n);
         }
         long address = system.allocate(byteSize);

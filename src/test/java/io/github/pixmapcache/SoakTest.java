@@ -1,0 +1,364 @@
+package io.github.pixmapcache;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pixmapcache.internal.index.KeyTable;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Soak: several threads run a seeded random mix of every operation against a small budget, with
+ * every 97th native allocation failing. Every pixmap a thread reads must be the one its key names,
+ * intact; the only exceptions allowed are the documented ones ({@link PixmapAllocationException},
+ * and the loader's own); at every checkpoint all threads stop and the cache's books must balance
+ * ({@code size} and {@code usedBytes} against what finds reach, native bytes against the entries,
+ * the leased bytes and one key table); after close no native byte is live.
+ *
+ * <p>CI runs {@value #DEFAULT_OPERATIONS} operations. The long run:
+ * {@code ./mvnw -B test -Dtest=SoakTest -Dpixmapcache.soak.operations=10000000}.
+ */
+class SoakTest {
+    /** The system property that sets the total number of operations, over all threads. */
+    static final String OPERATIONS_PROPERTY = "pixmapcache.soak.operations";
+    static final long DEFAULT_OPERATIONS = 1_000_000;
+    private static final int THREADS = 4;
+    private static final long SEED = 0x5EED_CAFEL;
+    private static final long BUDGET = 4096;
+    private static final int KEYS = 64;
+    private static final int VARIANTS = 4;
+    /** 16 RGBA pixels by 5 rows: the largest source. */
+    private static final long LARGEST_PIXMAP_BYTES = 16 * 4 * 5;
+    /** Operations per thread between two checkpoints. */
+    private static final long CHECKPOINT_EVERY = 10_000;
+    private static final int ANONYMOUS_PER_THREAD = 32;
+    private static final int HELD_PER_THREAD = 4;
+    private static final long FAIL_EVERY_NTH_ALLOCATION = 97;
+
+    private final TestAllocator allocator = new TestAllocator().failEveryNth(FAIL_EVERY_NTH_ALLOCATION);
+    private final PixmapCache<Integer> cache = allocator.<Integer>builder().maximumBytes(BUDGET).build();
+    private final Arena arena = Arena.ofShared();
+    /** Pixmap number id belongs to key id / VARIANTS; its first int is its id. */
+    private final Pixmap[] sources = new Pixmap[KEYS * VARIANTS];
+
+    @Test
+    void threadsRunningEveryOperationKeepTheCacheConsistent() throws InterruptedException {
+        long operations = Long.getLong(OPERATIONS_PROPERTY, DEFAULT_OPERATIONS);
+        long perThread = Math.max(CHECKPOINT_EVERY, operations / THREADS / CHECKPOINT_EVERY * CHECKPOINT_EVERY);
+        for (int id = 0; id < sources.length; id++) {
+            sources[id] = source(id);
+        }
+        List<Worker> workers = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CyclicBarrier checkpoint = new CyclicBarrier(THREADS, () -> checkBooks(workers));
+        for (int t = 0; t < THREADS; t++) {
+            workers.add(new Worker(t, perThread, checkpoint, failure));
+        }
+
+        workers.forEach(Thread::start);
+        for (Worker worker : workers) {
+            worker.join();
+        }
+
+        if (failure.get() != null) {
+            throw new AssertionError("a soak thread failed", failure.get());
+        }
+        long total = workers.stream().mapToLong(w -> w.done).sum();
+        assertEquals(perThread * THREADS, total, "operations run");
+        assertTrue(cache.stats().allocationFailures() > 0, "allocation failures were injected");
+        assertTrue(workers.stream().mapToLong(w -> w.allocationFailures).sum() > 0);
+        cache.close();
+        arena.close();
+        assertEquals(0, allocator.liveBytes(), "live native bytes after close");
+        assertEquals(0, allocator.liveBlocks(), "live native blocks after close");
+        System.out.printf("soak: %d operations on %d threads, %s%n", total, THREADS, cache);
+    }
+
+    /**
+     * All threads are stopped: every entry is reachable through the fixed key space or a Key some
+     * worker holds, so {@code size} and {@code usedBytes} must match what finds reach, and native
+     * memory must be exactly the entries, the leased detached pixmaps and one key table.
+     */
+    private void checkBooks(List<Worker> workers) {
+        int found = 0;
+        long bytes = 0;
+        for (int key = 0; key < KEYS; key++) {
+            try (PixmapLease lease = cache.find(key)) {
+                if (lease != null) {
+                    found++;
+                    bytes += assertOwnPixels(key, lease.pixmap());
+                }
+            }
+        }
+        for (Worker worker : workers) {
+            for (Map.Entry<PixmapCache.Key, Integer> anonymous : worker.anonymous.entrySet()) {
+                try (PixmapLease lease = cache.find(anonymous.getKey())) {
+                    if (lease != null) {
+                        found++;
+                        bytes += lease.pixmap().byteSize();
+                        assertEquals(anonymous.getValue(), idOf(lease.pixmap()));
+                    }
+                }
+            }
+        }
+        assertEquals(found, cache.size(), "size counts what finds reach");
+        assertEquals(bytes, cache.usedBytes(), "usedBytes sums what finds reach");
+        assertTrue(cache.usedBytes() <= cache.maximumBytes());
+        CacheStats stats = cache.stats();
+        long keyTableBytes = allocator.liveBytes() - stats.usedBytes() - stats.leasedDetachedBytes();
+        long slots = keyTableBytes / 16;
+        assertTrue(keyTableBytes == 0 || keyTableBytes % 16 == 0 && slots >= KeyTable.INITIAL_CAPACITY
+                && Long.bitCount(slots) == 1, () -> keyTableBytes + " native bytes unaccounted for");
+    }
+
+    /** One thread's seeded run; it owns its anonymous Keys and its held leases. */
+    private final class Worker extends Thread {
+        private final SplittableRandom random;
+        private final long operations;
+        private final CyclicBarrier checkpoint;
+        private final AtomicReference<Throwable> failure;
+        /** This thread's anonymous Keys and the pixmap id each names; never dropped while valid. */
+        private final Map<PixmapCache.Key, Integer> anonymous = new LinkedHashMap<>();
+        private final Deque<Held> held = new ArrayDeque<>();
+        private long done;
+        private long allocationFailures;
+
+        Worker(int index, long operations, CyclicBarrier checkpoint, AtomicReference<Throwable> failure) {
+            super("soak-" + index);
+            this.random = new SplittableRandom(SEED + index);
+            this.operations = operations;
+            this.checkpoint = checkpoint;
+            this.failure = failure;
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (done = 0; done < operations; done++) {
+                    step();
+                    if ((done + 1) % CHECKPOINT_EVERY == 0) {
+                        checkpoint.await();
+                    }
+                }
+            } catch (BrokenBarrierException e) {
+                // another thread failed and broke the barrier; its failure is the one to report
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+                checkpoint.reset();
+            } finally {
+                while (!held.isEmpty()) {
+                    held.pop().lease.close();
+                }
+            }
+        }
+
+        private void step() {
+            int key = random.nextInt(KEYS);
+            int id = key * VARIANTS + random.nextInt(VARIANTS);
+            int dice = random.nextInt(1000);
+            try {
+                if (dice < 250) {
+                    find(key);
+                } else if (dice < 400) {
+                    assertTrue(cache.insert(key, sources[id]));
+                } else if (dice < 500) {
+                    computeIfAbsent(key, id);
+                } else if (dice < 580) {
+                    cache.remove(key);
+                } else if (dice < 680) {
+                    findAnonymous();
+                } else if (dice < 760) {
+                    insertAnonymous(id);
+                } else if (dice < 810) {
+                    replaceAnonymous(id);
+                } else if (dice < 850) {
+                    removeAnonymous();
+                } else if (dice < 880) {
+                    share(key);
+                } else if (dice < 930) {
+                    releaseHeld();
+                } else if (dice < 990) {
+                    readCounters();
+                } else if (dice < 998) {
+                    cache.setMaximumBytes(BUDGET / 2 + random.nextLong(BUDGET));
+                } else {
+                    cache.clear();
+                }
+            } catch (PixmapAllocationException e) {
+                allocationFailures++;
+            } catch (LoaderFailure expected) {
+                // the loader's own exception reached its caller, as documented
+            }
+        }
+
+        private void find(int key) {
+            PixmapLease lease = cache.find(key);
+            if (lease != null) {
+                assertOwnPixels(key, lease.pixmap());
+                keepOrClose(key, lease);
+            }
+        }
+
+        /** Renders into cache memory, returns a foreign pixmap, or fails, as real loaders do. */
+        private void computeIfAbsent(int key, int id) {
+            int how = random.nextInt(10);
+            PixmapLease lease = cache.computeIfAbsent(key, (k, pixmaps) -> switch (how) {
+                case 0 -> throw new LoaderFailure(k);
+                case 1, 2 -> sources[id];
+                default -> {
+                    if (how == 3) {
+                        pixmaps.allocate(8, 8, PixelFormat.GRAY_8);  // scratch, freed when the load ends
+                    }
+                    Pixmap pixmap = pixmaps.allocate(sources[id].width(), sources[id].height(), PixelFormat.RGBA_8888);
+                    MemorySegment.copy(sources[id].segment(), 0, pixmap.segment(), 0, pixmap.byteSize());
+                    yield pixmap;
+                }
+            });
+            assertOwnPixels(key, lease.pixmap());
+            keepOrClose(key, lease);
+        }
+
+        private void findAnonymous() {
+            if (anonymous.isEmpty()) {
+                return;
+            }
+            Map.Entry<PixmapCache.Key, Integer> entry = anonymousAt(random.nextInt(anonymous.size()));
+            try (PixmapLease lease = cache.find(entry.getKey())) {
+                if (lease == null) {
+                    assertFalse(entry.getKey().isValid());
+                    anonymous.remove(entry.getKey());  // evicted or cleared: nothing left to track
+                } else {
+                    assertEquals(entry.getValue(), idOf(lease.pixmap()), "the pixmap a Key names");
+                    assertTrue(lease.pixmap().contentEquals(sources[entry.getValue()]));
+                }
+            }
+        }
+
+        private void insertAnonymous(int id) {
+            if (anonymous.size() >= ANONYMOUS_PER_THREAD) {
+                removeAnonymous();
+            }
+            PixmapCache.Key key = cache.insert(sources[id]);
+            anonymous.put(key, id);
+        }
+
+        private void replaceAnonymous(int id) {
+            if (anonymous.isEmpty()) {
+                return;
+            }
+            PixmapCache.Key key = anonymousAt(random.nextInt(anonymous.size())).getKey();
+            if (cache.replace(key, sources[id])) {
+                anonymous.put(key, id);
+            } else {
+                assertFalse(key.isValid());
+                anonymous.remove(key);
+            }
+        }
+
+        /** Removes the oldest Key: after this no worker knows it, so it must not stay in the cache. */
+        private void removeAnonymous() {
+            if (anonymous.isEmpty()) {
+                return;
+            }
+            PixmapCache.Key key = anonymous.keySet().iterator().next();
+            cache.remove(key);
+            assertFalse(key.isValid());
+            assertNull(cache.find(key));
+            anonymous.remove(key);
+        }
+
+        private void share(int key) {
+            try (PixmapLease lease = cache.find(key)) {
+                if (lease != null) {
+                    try (PixmapLease shared = lease.share()) {
+                        assertOwnPixels(key, shared.pixmap());
+                    }
+                }
+            }
+        }
+
+        private void keepOrClose(int key, PixmapLease lease) {
+            if (held.size() < HELD_PER_THREAD && random.nextInt(8) == 0) {
+                held.push(new Held(key, lease));
+            } else {
+                lease.close();
+            }
+        }
+
+        /** A held lease still reads its own pixels, whatever happened to its entry meanwhile. */
+        private void releaseHeld() {
+            if (!held.isEmpty()) {
+                Held oldest = held.removeLast();
+                assertOwnPixels(oldest.key, oldest.lease.pixmap());
+                oldest.lease.close();
+            }
+        }
+
+        private void readCounters() {
+            CacheStats stats = cache.stats();
+            assertTrue(stats.usedBytes() >= 0 && stats.entries() >= 0 && stats.leasedDetachedBytes() >= 0, stats::toString);
+            // Unlocked getters may see a new entry counted before the evictions that make room for it.
+            assertTrue(cache.usedBytes() <= BUDGET * 3 / 2 + LARGEST_PIXMAP_BYTES, () -> "usedBytes " + cache.usedBytes());
+        }
+
+        private Map.Entry<PixmapCache.Key, Integer> anonymousAt(int index) {
+            var entries = anonymous.entrySet().iterator();
+            for (int i = 0; i < index; i++) {
+                entries.next();
+            }
+            return entries.next();
+        }
+    }
+
+    private record Held(int key, PixmapLease lease) {}
+
+    /** The documented way a loader fails: its own exception, passed to the caller unchanged. */
+    private static final class LoaderFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LoaderFailure(int key) {
+            super("the loader failed on purpose for key " + key, null, false, false);
+        }
+    }
+
+    /** Checks that {@code pixmap} is one of {@code key}'s sources, byte for byte; its size. */
+    private long assertOwnPixels(int key, Pixmap pixmap) {
+        int id = idOf(pixmap);
+        assertTrue(id >= 0 && id < sources.length && id / VARIANTS == key,
+                () -> "key " + key + " holds pixmap #" + id + ", which belongs to another key");
+        assertTrue(pixmap.contentEquals(sources[id]), () -> "pixmap #" + id + " under key " + key + " is corrupt");
+        return pixmap.byteSize();
+    }
+
+    private static int idOf(Pixmap pixmap) {
+        return pixmap.segment().get(JAVA_INT_UNALIGNED, 0);
+    }
+
+    /** An RGBA pixmap whose first int is {@code id} and whose other bytes follow from it. */
+    private Pixmap source(int id) {
+        int key = id / VARIANTS;
+        int variant = id % VARIANTS;
+        Pixmap pixmap = Pixmap.allocate(arena, 4 + (key * 7 + variant * 3) % 13, 2 + variant, PixelFormat.RGBA_8888);
+        MemorySegment pixels = pixmap.segment();
+        for (long i = 4; i < pixels.byteSize(); i++) {
+            pixels.set(JAVA_BYTE, i, (byte) (id * 31 + i * 7));
+        }
+        pixels.set(JAVA_INT_UNALIGNED, 0, id);
+        return pixmap;
+    }
+}
