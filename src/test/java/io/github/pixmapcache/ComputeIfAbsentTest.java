@@ -379,9 +379,11 @@ class ComputeIfAbsentTest {
             try {
                 ready.countDown();
                 go.await();
+                byte[] pixels;
                 try (PixmapLease lease = cache.computeIfAbsent(KEY, loader)) {
-                    result.complete(bytesOf(lease.pixmap()));
+                    pixels = bytesOf(lease.pixmap());
                 }
+                result.complete(pixels);  // only once the lease is closed: the test then checks for leaks
             } catch (Throwable t) {
                 result.completeExceptionally(t);
             }
