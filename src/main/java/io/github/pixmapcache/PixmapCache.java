@@ -8,6 +8,7 @@ import io.github.pixmapcache.internal.memory.NativeMemory;
 import io.github.pixmapcache.internal.policy.EvictionOrder;
 import io.github.pixmapcache.internal.policy.LruOrder;
 import io.github.pixmapcache.internal.policy.ReadBuffer;
+import io.github.pixmapcache.internal.policy.WindowTinyLfuOrder;
 import io.github.pixmapcache.internal.stats.StatsCounter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -77,6 +78,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         this.keyTable = new KeyTable(allocator);
         this.evictionOrder = switch (builder.evictionPolicy) {
             case LRU -> new LruOrder<>();
+            case WINDOW_TINY_LFU -> new WindowTinyLfuOrder<>(builder.maximumBytes);
         };
         this.applyRead = entry -> {
             if (entry.isCached()) {
@@ -361,6 +363,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         try {
             ensureOpen();
             maximumBytes = bytes;
+            evictionOrder.setMaximumWeight(bytes);
             evictToBudget(releases);
         } finally {
             lock.unlock();
@@ -706,7 +709,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     /** Configures a {@link PixmapCache}. */
     public static final class Builder<K> {
         private long maximumBytes = DEFAULT_MAXIMUM_BYTES;
-        private EvictionPolicy evictionPolicy = EvictionPolicy.LRU;
+        private EvictionPolicy evictionPolicy = EvictionPolicy.WINDOW_TINY_LFU;
         private NativeAllocator allocator = NativeAllocator.system();
 
         private Builder() {}
