@@ -19,7 +19,7 @@ final class Baselines {
             if (line.startsWith("## ")) {
                 section = line.startsWith("## Count-based") ? Mode.COUNT
                         : line.startsWith("## Size-aware") ? Mode.SIZE : null;
-            } else if (section != null && line.startsWith("| ") && line.contains("%")) {
+            } else if (section != null && line.matches("\\| [^|]+ \\| \\d+% \\|.*")) {
                 try {
                     rows.add(parse(section, cells(line)));
                 } catch (RuntimeException e) {

@@ -31,7 +31,7 @@ final class TraceBuilder {
         keys[requests++] = idOf(keyIds, key);
     }
 
-    /** A request to the object ({@code key}, {@code size}); sizes below 1 count as 1, as BASELINES.md does. */
+    /** A request to the object ({@code key}, {@code size}); sizes below 1 count as 1, as in BASELINES.md. */
     void add(Object key, int size) {
         grow();
         int clamped = Math.max(1, size);

@@ -107,10 +107,13 @@ public final class TraceReplay {
         }
     }
 
-    /** The capacity BASELINES.md gives must be the rounded share of the keys or footprint this reader found. */
+    /**
+     * The capacity BASELINES.md gives must be the share of the keys or footprint this reader found,
+     * rounded half to even as BASELINES.md rounds it: a check that both read the same trace.
+     */
     private static void checkCapacity(Trace trace, Baseline b) {
         long whole = b.mode() == Mode.SIZE ? trace.footprint() : trace.distinctKeys();
-        long expected = Math.round(whole * b.percent() / 100.0);
+        long expected = (long) Math.rint(whole * b.percent() / 100.0);
         if (expected != b.capacity()) {
             throw new IllegalStateException(b.trace() + " " + b.mode().title + " " + b.percent() + "%: BASELINES.md says "
                     + b.capacity() + ", but " + b.percent() + "% of the " + whole + " read here is " + expected);
