@@ -10,6 +10,8 @@ package io.github.pixmapcache.internal.policy;
  */
 final class FrequencySketch {
     static final int MAXIMUM_FREQUENCY = 15;
+    /** Room for this many keys from the start, so that a cache warming up does not forget counts at each growth. */
+    private static final int MINIMUM_KEYS = 1024;
     private static final long RESET_MASK = 0x7777_7777_7777_7777L;
     private static final long[] SEEDS = {
         0x9E37_79B9_7F4A_7C15L, 0xC2B2_AE3D_27D4_EB4FL, 0x1656_67B1_9E37_79F9L, 0x85EB_CA77_C2B2_AE63L
@@ -22,7 +24,7 @@ final class FrequencySketch {
     private int additions;
 
     FrequencySketch() {
-        ensureCapacity(16);
+        ensureCapacity(MINIMUM_KEYS);
     }
 
     /** Grows the table so that about {@code keys} keys fit without much overcounting; forgets all counts if it grows. */
