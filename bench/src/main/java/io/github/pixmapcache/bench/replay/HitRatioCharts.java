@@ -7,6 +7,8 @@ import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Draws hit ratio against capacity for one trace and mode, one line per policy, as a PNG. */
@@ -21,7 +23,7 @@ final class HitRatioCharts {
                 .xAxisTitle("capacity (% of " + (first.mode() == Mode.SIZE ? "footprint bytes" : "distinct keys") + ")")
                 .yAxisTitle("hit ratio (%)")
                 .build();
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setYAxisMin(0.0);
         double[] capacities = cells.stream().mapToDouble(c -> c.baseline().percent()).toArray();
         series(chart, first.mode() == Mode.SIZE ? "OPT (lower bound L)" : "OPT", capacities, cells, Cell::opt);
@@ -33,7 +35,7 @@ final class HitRatioCharts {
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
-    private static org.knowm.xchart.XYSeries series(XYChart chart, String name, double[] capacities, List<Cell> cells,
+    private static XYSeries series(XYChart chart, String name, double[] capacities, List<Cell> cells,
             ToDoubleFunction<Cell> hitRatio) {
         return chart.addSeries(name, capacities, cells.stream().mapToDouble(hitRatio).toArray());
     }
