@@ -4,14 +4,15 @@ package io.github.pixmapcache.internal.policy;
  * How often each key was seen lately, approximately: a count-min sketch of 4-bit counters, as in
  * TinyLFU (Einziger, Friedman and Manes). Each key owns one counter in each of four rows of a
  * table; its estimate is the smallest of the four, so a collision can only overstate it. After a
- * sample of {@code 10 * width} increments every counter is halved, so old popularity fades.
+ * sample of {@value #SAMPLE_PER_KEY} increments per cached key every counter is halved, so old popularity fades.
  *
  * <p>Not thread-safe: used under the cache lock only.
  */
 final class FrequencySketch {
     static final int MAXIMUM_FREQUENCY = 15;
-    /** Room for this many keys from the start, so that a cache warming up does not forget counts at each growth. */
     private static final int MINIMUM_KEYS = 1024;
+    /** Increments per cached key between agings: TinyLFU's 10 forgot too soon on the loop and LIRS traces. */
+    private static final int SAMPLE_PER_KEY = 15;
     private static final long RESET_MASK = 0x7777_7777_7777_7777L;
     private static final long[] SEEDS = {
         0x9E37_79B9_7F4A_7C15L, 0xC2B2_AE3D_27D4_EB4FL, 0x1656_67B1_9E37_79F9L, 0x85EB_CA77_C2B2_AE63L
@@ -24,18 +25,22 @@ final class FrequencySketch {
     private int additions;
 
     FrequencySketch() {
-        ensureCapacity(MINIMUM_KEYS);
+        ensureCapacity(1);
     }
 
-    /** Grows the table so that about {@code keys} keys fit without much overcounting; forgets all counts if it grows. */
+    /**
+     * Makes room for about {@code keys} keys: the sample that ages the counters grows to
+     * {@value #SAMPLE_PER_KEY} increments per key, and the table to a word per key; growing the table forgets
+     * every count, so it starts with room for {@value #MINIMUM_KEYS} keys.
+     */
     void ensureCapacity(long keys) {
-        int words = (int) Math.min(1 << 26, Math.max(4, Long.highestOneBit(Math.max(1, keys) - 1) << 1));
+        sampleSize = (int) Math.min(Integer.MAX_VALUE / 2, Math.max(sampleSize, SAMPLE_PER_KEY * keys));
+        int words = (int) Math.min(1 << 26, Math.max(MINIMUM_KEYS, Long.highestOneBit(Math.max(1, keys) - 1) << 1));
         if (table != null && table.length >= words) {
             return;
         }
         table = new long[words];
         tableMask = words - 1;
-        sampleSize = 10 * words;
         additions = 0;
     }
 

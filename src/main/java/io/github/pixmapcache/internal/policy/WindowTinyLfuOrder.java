@@ -35,6 +35,12 @@ public final class WindowTinyLfuOrder<E extends PolicyEntry<E>> implements Evict
     /** Requests per hill-climbing sample, in multiples of the entries cached. */
     private static final int SAMPLE_PER_ENTRY = 10;
     private static final int MINIMUM_SAMPLE = 64;
+    /**
+     * At most this many requests per sample, so that a large cache still adapts within a short
+     * trace (a sample of 10 per entry takes OLTP's 47k-entry cache half the trace); tuned on the
+     * shared traces with MINIMUM_SAMPLE and SAMPLE_PER_ENTRY, see bench/HITRATIO.md.
+     */
+    private static final long MAXIMUM_SAMPLE = 70_000;
 
     private final WeightedQueue<E> window = new WeightedQueue<>(WINDOW);
     private final WeightedQueue<E> probation = new WeightedQueue<>(PROBATION);
@@ -145,7 +151,7 @@ public final class WindowTinyLfuOrder<E extends PolicyEntry<E>> implements Evict
     /** After a full sample of requests, moves the window's share one step towards a better hit ratio. */
     private void climb() {
         int requests = sampleHits + sampleMisses;
-        if (requests < Math.max(MINIMUM_SAMPLE, (long) SAMPLE_PER_ENTRY * entries)) {
+        if (requests < Math.clamp((long) SAMPLE_PER_ENTRY * entries, MINIMUM_SAMPLE, MAXIMUM_SAMPLE)) {
             return;
         }
         double hitRatio = (double) sampleHits / requests;
