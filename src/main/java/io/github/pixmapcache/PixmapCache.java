@@ -101,7 +101,7 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     /**
      * Copies {@code pixmap} into the cache under {@code key}, replacing any pixmap already there,
-     * and evicts least recently used pixmaps until the budget holds.
+     * and evicts pixmaps in the policy's order until the budget holds.
      *
      * @return false, leaving the cache unchanged, if the pixmap is larger than {@link #maximumBytes()}
      * @throws PixmapAllocationException if native memory could not be had; the cache is unchanged
@@ -357,7 +357,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     }
 
     /**
-     * Sets the byte budget, evicting least recently used pixmaps at once until it holds.
+     * Sets the byte budget, evicting pixmaps in the policy's order at once until it holds.
      *
      * @throws IllegalArgumentException if {@code bytes} is negative
      */

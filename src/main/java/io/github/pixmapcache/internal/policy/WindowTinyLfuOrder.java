@@ -55,12 +55,14 @@ public final class WindowTinyLfuOrder<E extends PolicyEntry<E>> implements Evict
     private int sampleHits;
     private int sampleMisses;
     private double previousHitRatio;
+    /** Bytes the window's maximum moves by next; the sign is the direction that last paid off. */
     private double step;
 
     public WindowTinyLfuOrder(long maximumWeight) {
         setMaximumWeight(maximumWeight);
     }
 
+    /** Sizes the parts for a new budget; the window's share starts over at 1% and adapts anew. */
     @Override
     public void setMaximumWeight(long maximumWeight) {
         this.maximumWeight = maximumWeight;
