@@ -21,10 +21,13 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The behaviour of {@code QPixmapCache} (after Qt's tst_qpixmapcache): keys, copies, replacement,
- * the byte budget, exact LRU order, statistics and closing.
+ * the byte budget, exact LRU order, statistics and closing. The tests that do not depend on which
+ * pixmap is evicted run under every {@link EvictionPolicy}; the others under {@link EvictionPolicy#LRU}.
  *
  * <p>Most pixmaps here are {@value #UNIT} bytes (25 BGRA pixels in one row), each filled with its
  * own opaque colour, so that a budget of {@code n * UNIT} holds exactly n of them.
@@ -48,9 +51,10 @@ class CacheSemanticsTest {
 
     // ------------------------------------------------------------------ keys and copies
 
-    @Test
-    void findByStringKeyReturnsTheInsertedPixels() {
-        PixmapCache<String> cache = cache(10 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void findByStringKeyReturnsTheInsertedPixels(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 10 * UNIT);
         Pixmap red = solid(RED);
 
         assertTrue(cache.insert("a", red));
@@ -64,17 +68,19 @@ class CacheSemanticsTest {
         assertEquals(UNIT, cache.usedBytes());
     }
 
-    @Test
-    void findOfAnUnknownKeyReturnsNull() {
-        PixmapCache<String> cache = cache(10 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void findOfAnUnknownKeyReturnsNull(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 10 * UNIT);
         cache.insert("a", solid(RED));
 
         assertNull(cache.find("b"));
     }
 
-    @Test
-    void insertCopiesThePixels() {
-        PixmapCache<String> cache = cache(10 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void insertCopiesThePixels(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 10 * UNIT);
         Pixmap source = solid(RED);
         Pixmap savedCopy = solid(RED);
 
@@ -87,9 +93,10 @@ class CacheSemanticsTest {
         }
     }
 
-    @Test
-    void reinsertUnderTheSameKeyReplacesThePixmap() {
-        PixmapCache<String> cache = cache(10 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void reinsertUnderTheSameKeyReplacesThePixmap(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 10 * UNIT);
         Pixmap larger = solid(BLUE, 2 * UNIT);
         cache.insert("a", solid(RED));
 
@@ -102,9 +109,10 @@ class CacheSemanticsTest {
         }
     }
 
-    @Test
-    void insertOfAnAnonymousPixmapReturnsAValidKeyThatFindsIt() {
-        PixmapCache<String> cache = cache(10 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void insertOfAnAnonymousPixmapReturnsAValidKeyThatFindsIt(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 10 * UNIT);
         Pixmap red = solid(RED);
 
         Key key = cache.insert(red);
@@ -116,9 +124,10 @@ class CacheSemanticsTest {
         }
     }
 
-    @Test
-    void removeByKeyInvalidatesItAndReportsWhetherItRemovedAnything() {
-        PixmapCache<String> cache = cache(10 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void removeByKeyInvalidatesItAndReportsWhetherItRemovedAnything(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 10 * UNIT);
         Key key = cache.insert(solid(RED));
 
         assertTrue(cache.remove(key));
@@ -129,9 +138,10 @@ class CacheSemanticsTest {
         assertEquals(0, cache.usedBytes());
     }
 
-    @Test
-    void removeByStringKeyReturnsTrueThenFalse() {
-        PixmapCache<String> cache = cache(10 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void removeByStringKeyReturnsTrueThenFalse(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 10 * UNIT);
         cache.insert("a", solid(RED));
         cache.insert("b", solid(GREEN));
 
@@ -144,10 +154,11 @@ class CacheSemanticsTest {
         assertTrue(isCached(cache, "b"));
     }
 
-    @Test
-    void keyFromAnotherCacheIsRefused() {
-        PixmapCache<String> cache = cache(10 * UNIT);
-        Key foreign = cache(10 * UNIT).insert(solid(RED));
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void keyFromAnotherCacheIsRefused(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 10 * UNIT);
+        Key foreign = cache(policy, 10 * UNIT).insert(solid(RED));
 
         assertAll(
                 () -> assertThrows(IllegalArgumentException.class, () -> cache.find(foreign)),
@@ -157,9 +168,10 @@ class CacheSemanticsTest {
 
     // ------------------------------------------------------------------ replace
 
-    @Test
-    void replaceMakesTheSameKeyObjectNameTheNewPixmap() {
-        PixmapCache<String> cache = cache(10 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void replaceMakesTheSameKeyObjectNameTheNewPixmap(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 10 * UNIT);
         Pixmap larger = solid(BLUE, 3 * UNIT);
         Key key = cache.insert(solid(RED));
 
@@ -173,9 +185,10 @@ class CacheSemanticsTest {
         }
     }
 
-    @Test
-    void replaceOfAnInvalidKeyReturnsFalseAndLeavesTheCacheUnchanged() {
-        PixmapCache<String> cache = cache(3 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void replaceOfAnInvalidKeyReturnsFalseAndLeavesTheCacheUnchanged(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 3 * UNIT);
         Pixmap red = solid(RED);
         Key removed = cache.insert(solid(GREEN));
         cache.remove(removed);
@@ -196,9 +209,10 @@ class CacheSemanticsTest {
         assertPixels(red, cache.find("a"));
     }
 
-    @Test
-    void replaceWithAPixmapLargerThanTheLimitReturnsFalseAndKeepsTheOldPixmap() {
-        PixmapCache<String> cache = cache(3 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void replaceWithAPixmapLargerThanTheLimitReturnsFalseAndKeepsTheOldPixmap(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 3 * UNIT);
         Pixmap red = solid(RED);
         Key key = cache.insert(red);
 
@@ -212,9 +226,10 @@ class CacheSemanticsTest {
 
     // ------------------------------------------------------------------ stale keys
 
-    @Test
-    void removedKeyNeverFindsThePixmapsThatReuseItsSlot() {
-        PixmapCache<String> cache = cache(10 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void removedKeyNeverFindsThePixmapsThatReuseItsSlot(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 10 * UNIT);
         Key stale = cache.insert(solid(RED));
         cache.remove(stale);
 
@@ -224,9 +239,10 @@ class CacheSemanticsTest {
         fresh.forEach(key -> assertTrue(key.isValid()));
     }
 
-    @Test
-    void clearedKeysNeverFindThePixmapsThatReuseTheirSlots() {
-        PixmapCache<String> cache = cache(10 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void clearedKeysNeverFindThePixmapsThatReuseTheirSlots(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 10 * UNIT);
         List<Key> stale = insertAnonymous(cache, 3, RED);
         cache.clear();
 
@@ -249,9 +265,10 @@ class CacheSemanticsTest {
 
     // ------------------------------------------------------------------ clear
 
-    @Test
-    void clearEmptiesTheCacheAndInvalidatesEveryKeyYetTheCacheStaysUsable() {
-        PixmapCache<String> cache = cache(10 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void clearEmptiesTheCacheAndInvalidatesEveryKeyYetTheCacheStaysUsable(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 10 * UNIT);
         Pixmap green = solid(GREEN);
         cache.insert("a", solid(RED));
         List<Key> keys = insertAnonymous(cache, 3, RED);
@@ -277,9 +294,10 @@ class CacheSemanticsTest {
         assertEquals(PixmapCache.DEFAULT_MAXIMUM_BYTES, cache.maximumBytes());
     }
 
-    @Test
-    void pixmapLargerThanTheLimitIsRefusedAndLeavesTheCacheUnchanged() {
-        PixmapCache<String> cache = cache(3 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void pixmapLargerThanTheLimitIsRefusedAndLeavesTheCacheUnchanged(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 3 * UNIT);
         Pixmap red = solid(RED);
         Pixmap tooLarge = solid(BLUE, 3 * UNIT + 4);
         cache.insert("a", red);
@@ -327,9 +345,10 @@ class CacheSemanticsTest {
         assertEvicted(cache, "b", "c");
     }
 
-    @Test
-    void growingTheLimitEvictsNothing() {
-        PixmapCache<String> cache = cache(3 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void growingTheLimitEvictsNothing(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 3 * UNIT);
         insertAll(cache, "a", "b", "c");
 
         cache.setMaximumBytes(6 * UNIT);
@@ -339,9 +358,10 @@ class CacheSemanticsTest {
         assertCached(cache, "a", "b", "c");
     }
 
-    @Test
-    void limitOfZeroEmptiesTheCacheAndRefusesEveryPixmap() {
-        PixmapCache<String> cache = cache(10 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void limitOfZeroEmptiesTheCacheAndRefusesEveryPixmap(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 10 * UNIT);
         insertAll(cache, "a", "b");
         Key key = cache.insert(solid(RED));
 
@@ -353,9 +373,10 @@ class CacheSemanticsTest {
         assertFalse(cache.insert("c", solid(RED, 4)));
     }
 
-    @Test
-    void negativeLimitIsRefused() {
-        PixmapCache<String> cache = cache(3 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void negativeLimitIsRefused(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 3 * UNIT);
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cache.setMaximumBytes(-1));
 
@@ -578,9 +599,10 @@ class CacheSemanticsTest {
 
     // ------------------------------------------------------------------ statistics
 
-    @Test
-    void statsCountAScriptedSequenceExactly() {
-        PixmapCache<String> cache = cache(3 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void statsCountAScriptedSequenceExactly(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 3 * UNIT);
         insertAll(cache, "a", "b", "c");
         touch(cache, "a");
         assertNull(cache.find("x"));
@@ -599,9 +621,10 @@ class CacheSemanticsTest {
         assertEquals(0.6, stats.hitRate(), 1e-12);
     }
 
-    @Test
-    void clearAndRemoveAreNotEvictionsButShrinkingTheLimitIs() {
-        PixmapCache<String> cache = cache(10 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void clearAndRemoveAreNotEvictionsButShrinkingTheLimitIs(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 10 * UNIT);
         insertAll(cache, "a", "b", "c", "d", "e");
         cache.remove("a");
         cache.setMaximumBytes(2 * UNIT);
@@ -615,9 +638,10 @@ class CacheSemanticsTest {
         assertEquals(0, stats.usedBytes());
     }
 
-    @Test
-    void hitRateIsOneBeforeTheFirstLookupAndFollowsHitsAndMisses() {
-        PixmapCache<String> cache = cache(3 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void hitRateIsOneBeforeTheFirstLookupAndFollowsHitsAndMisses(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 3 * UNIT);
         assertEquals(1.0, cache.stats().hitRate());
         insertAll(cache, "a");
 
@@ -631,9 +655,10 @@ class CacheSemanticsTest {
 
     // ------------------------------------------------------------------ closing
 
-    @Test
-    void keysAreInvalidOnceTheCacheIsClosed() {
-        PixmapCache<String> cache = cache(3 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void keysAreInvalidOnceTheCacheIsClosed(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 3 * UNIT);
         Key key = cache.insert(solid(RED));
 
         cache.close();
@@ -641,9 +666,10 @@ class CacheSemanticsTest {
         assertFalse(key.isValid());
     }
 
-    @Test
-    void everyMethodButCloseThrowsOnceTheCacheIsClosed() {
-        PixmapCache<String> cache = cache(3 * UNIT);
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void everyMethodButCloseThrowsOnceTheCacheIsClosed(EvictionPolicy policy) {
+        PixmapCache<String> cache = cache(policy, 3 * UNIT);
         Key key = cache.insert(solid(RED));
         Pixmap pixmap = solid(GREEN);
         cache.close();
@@ -681,8 +707,13 @@ class CacheSemanticsTest {
 
     // ------------------------------------------------------------------ helpers
 
+    /** A cache with Qt's policy, for the tests of its exact LRU order. */
     private PixmapCache<String> cache(long maximumBytes) {
-        return track(allocator.<String>builder().maximumBytes(maximumBytes).build());
+        return cache(EvictionPolicy.LRU, maximumBytes);
+    }
+
+    private PixmapCache<String> cache(EvictionPolicy policy, long maximumBytes) {
+        return track(allocator.<String>builder().maximumBytes(maximumBytes).evictionPolicy(policy).build());
     }
 
     private PixmapCache<String> track(PixmapCache<String> cache) {

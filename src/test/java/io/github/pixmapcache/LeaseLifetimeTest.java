@@ -42,7 +42,8 @@ class LeaseLifetimeTest {
 
     private final Arena arena = Arena.ofShared();  // shared: other threads compare against its pixmaps
     private final TestAllocator allocator = new TestAllocator();
-    private final PixmapCache<String> cache = allocator.<String>builder().maximumBytes(4 * UNIT).build();
+    private final PixmapCache<String> cache =
+            allocator.<String>builder().maximumBytes(4 * UNIT).evictionPolicy(EvictionPolicy.LRU).build();
     /** A pixmap whose pixels all differ, and the saved copy every lease is compared against. */
     private final Pixmap original = gradient();
 

@@ -1,7 +1,7 @@
 package io.github.pixmapcache.internal.index;
 
 import io.github.pixmapcache.PixelFormat;
-import io.github.pixmapcache.internal.policy.Linked;
+import io.github.pixmapcache.internal.policy.PolicyEntry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -14,7 +14,7 @@ import java.lang.invoke.VarHandle;
  * reference count is the single atomic word that decides this: once it reaches zero it never
  * rises again, so a pin taken on a freed entry fails instead of reviving it.
  */
-public final class Entry implements Linked<Entry> {
+public final class Entry implements PolicyEntry<Entry> {
     private static final VarHandle REFERENCES;
 
     static {
@@ -26,6 +26,8 @@ public final class Entry implements Linked<Entry> {
     }
 
     private final Object key;
+    /** The key's hash, taken when the entry is made, so that no user code runs under the cache lock. */
+    private final int keyHash;
     private final long address;
     private final int byteSize;
     private final int width;
@@ -39,6 +41,7 @@ public final class Entry implements Linked<Entry> {
     private boolean cached;
     private Entry previous;
     private Entry next;
+    private int queue;
 
     /**
      * A new entry with one reference, its creator's, over a block of {@code byteSize} bytes.
@@ -47,6 +50,7 @@ public final class Entry implements Linked<Entry> {
      */
     public Entry(Object key, long address, int byteSize, int width, int height, PixelFormat format) {
         this.key = key;
+        this.keyHash = key == null ? 0 : key.hashCode();
         this.address = address;
         this.byteSize = byteSize;
         this.width = width;
@@ -62,6 +66,7 @@ public final class Entry implements Linked<Entry> {
         return address;
     }
 
+    @Override
     public int byteSize() {
         return byteSize;
     }
@@ -111,6 +116,21 @@ public final class Entry implements Linked<Entry> {
 
     public void setCached(boolean cached) {
         this.cached = cached;
+    }
+
+    @Override
+    public int keyHash() {
+        return keyHash;
+    }
+
+    @Override
+    public int queue() {
+        return queue;
+    }
+
+    @Override
+    public void setQueue(int queue) {
+        this.queue = queue;
     }
 
     @Override

@@ -1,0 +1,94 @@
+package io.github.pixmapcache.internal.policy;
+
+/**
+ * How often each key was seen lately, approximately: a count-min sketch of 4-bit counters, as in
+ * TinyLFU (Einziger, Friedman and Manes). Each key owns one counter in each of four rows of a
+ * table; its estimate is the smallest of the four, so a collision can only overstate it. After a
+ * sample of {@value #SAMPLE_PER_KEY} increments per cached key every counter is halved, so old popularity fades.
+ *
+ * <p>Not thread-safe: used under the cache lock only.
+ */
+final class FrequencySketch {
+    static final int MAXIMUM_FREQUENCY = 15;
+    private static final int MINIMUM_KEYS = 1024;
+    /** Increments per cached key between agings: TinyLFU's 10 forgot too soon on the loop and LIRS traces. */
+    private static final int SAMPLE_PER_KEY = 15;
+    private static final long RESET_MASK = 0x7777_7777_7777_7777L;
+    private static final long[] SEEDS = {
+        0x9E37_79B9_7F4A_7C15L, 0xC2B2_AE3D_27D4_EB4FL, 0x1656_67B1_9E37_79F9L, 0x85EB_CA77_C2B2_AE63L
+    };
+
+    /** Sixteen 4-bit counters per word; the four counters of a key lie in four different words. */
+    private long[] table;
+    private int tableMask;
+    private int sampleSize;
+    private int additions;
+
+    FrequencySketch() {
+        ensureCapacity(1);
+    }
+
+    /**
+     * Makes room for about {@code keys} keys: the sample that ages the counters grows to
+     * {@value #SAMPLE_PER_KEY} increments per key, and the table to a word per key; growing the table forgets
+     * every count, so it starts with room for {@value #MINIMUM_KEYS} keys.
+     */
+    void ensureCapacity(long keys) {
+        sampleSize = (int) Math.min(Integer.MAX_VALUE / 2, Math.max(sampleSize, SAMPLE_PER_KEY * keys));
+        int words = (int) Math.min(1 << 26, Math.max(MINIMUM_KEYS, Long.highestOneBit(Math.max(1, keys) - 1) << 1));
+        if (table != null && table.length >= words) {
+            return;
+        }
+        table = new long[words];
+        tableMask = words - 1;
+        additions = 0;
+    }
+
+    /** The estimated count of {@code hash}, 0 to {@value #MAXIMUM_FREQUENCY}. */
+    int frequency(int hash) {
+        int frequency = MAXIMUM_FREQUENCY;
+        for (int row = 0; row < SEEDS.length; row++) {
+            long mixed = mix(hash, row);
+            int shift = nibbleOf(mixed);
+            frequency = Math.min(frequency, (int) ((table[wordOf(mixed)] >>> shift) & 0xF));
+        }
+        return frequency;
+    }
+
+    /** Counts one more occurrence of {@code hash}; ages every counter once a sample is complete. */
+    void increment(int hash) {
+        boolean added = false;
+        for (int row = 0; row < SEEDS.length; row++) {
+            long mixed = mix(hash, row);
+            int word = wordOf(mixed);
+            int shift = nibbleOf(mixed);
+            if (((table[word] >>> shift) & 0xF) < MAXIMUM_FREQUENCY) {
+                table[word] += 1L << shift;
+                added = true;
+            }
+        }
+        if (added && ++additions >= sampleSize) {
+            halveAll();
+        }
+    }
+
+    private void halveAll() {
+        for (int i = 0; i < table.length; i++) {
+            table[i] = (table[i] >>> 1) & RESET_MASK;
+        }
+        additions /= 2;
+    }
+
+    private static long mix(int hash, int row) {
+        long mixed = (hash + SEEDS[row]) * SEEDS[(row + 1) & 3];
+        return mixed ^ (mixed >>> 29);
+    }
+
+    private int wordOf(long mixed) {
+        return (int) (mixed >>> 32) & tableMask;
+    }
+
+    private static int nibbleOf(long mixed) {
+        return ((int) mixed & 0xF) << 2;
+    }
+}
