@@ -38,15 +38,23 @@ final class Charts {
 
     /** Operations per second of all threads together, by pixmap size, one bar per benchmark. */
     private CategoryChart throughput(String title, String[] benchmarks, int threads) {
-        CategoryChart chart = chart(title, "pixmap size", "million operations per second (log scale)");
-        chart.getStyler().setYAxisLogarithmic(true);
+        CategoryChart chart = chart(title, "pixmap size", "operations per second, all threads (log scale)");
+        double lowest = Double.MAX_VALUE;
+        double highest = 0;
         for (String benchmark : benchmarks) {
             List<Double> rates = new ArrayList<>();
             for (int side : Report.SIDES) {
-                rates.add(threads * 1e3 / scores.time(benchmark, threads, side).score());
+                double rate = threads * 1e9 / scores.time(benchmark, threads, side).score();
+                rates.add(rate);
+                lowest = Math.min(lowest, rate);
+                highest = Math.max(highest, rate);
             }
             chart.addSeries(Report.method(benchmark), sizes(), rates);
         }
+        // Whole decades around the data: XChart's bars would otherwise start at 0, which a log axis refuses.
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest))));
+        chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(highest))));
         return chart;
     }
 
@@ -70,19 +78,23 @@ final class Charts {
 
     /** p99 and longest pause of each cache's steady phase. */
     private CategoryChart gcPauses() {
-        CategoryChart chart = chart("GC pauses under a steady load: 4 GiB of pixels cached vs none", "cache",
+        CategoryChart chart = chart("GC pauses in the steady phase: 4 GiB of pixels cached vs none", "cache",
                 "pause (ms)");
         List<String> modes = new ArrayList<>();
+        List<Double> median = new ArrayList<>();
         List<Double> p99 = new ArrayList<>();
         List<Double> longest = new ArrayList<>();
         for (GcRun run : gcRuns) {
             modes.add(run.mode + " (" + run.pauses.size() + " pauses)");
+            median.add(run.medianPause());
             p99.add(run.p99Pause());
             longest.add(run.longestPause());
         }
+        chart.addSeries("median pause", modes, median);
         chart.addSeries("p99 pause", modes, p99);
         chart.addSeries("longest pause", modes, longest);
         chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.#");
         return chart;
     }
 

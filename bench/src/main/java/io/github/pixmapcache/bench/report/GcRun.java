@@ -73,9 +73,17 @@ final class GcRun {
         return pauses.isEmpty() ? 0 : pauses.getLast();
     }
 
-    /** The pause that 99% of the pauses do not exceed (nearest rank). */
+    double medianPause() {
+        return percentile(0.5);
+    }
+
     double p99Pause() {
-        return pauses.isEmpty() ? 0 : pauses.get((int) Math.ceil(0.99 * pauses.size()) - 1);
+        return percentile(0.99);
+    }
+
+    /** The pause that a {@code fraction} of the pauses do not exceed (nearest rank); 0 without pauses. */
+    private double percentile(double fraction) {
+        return pauses.isEmpty() ? 0 : pauses.get((int) Math.ceil(fraction * pauses.size()) - 1);
     }
 
     double totalPause() {
