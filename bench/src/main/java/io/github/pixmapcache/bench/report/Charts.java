@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -49,7 +50,7 @@ final class Charts {
                 lowest = Math.min(lowest, rate);
                 highest = Math.max(highest, rate);
             }
-            chart.addSeries(Report.method(benchmark), sizes(), rates);
+            chart.addSeries(Report.method(benchmark), sizes(), rates).setFillColor(colourOf(benchmark));
         }
         // Whole decades around the data: XChart's bars would otherwise start at 0, which a log axis refuses.
         chart.getStyler().setYAxisLogarithmic(true);
@@ -71,7 +72,7 @@ final class Charts {
                 rates.add(rate);
                 errors.add(Double.isNaN(time.error()) ? 0 : rate * time.error() / time.score());
             }
-            chart.addSeries(Report.method(benchmark), sizes(), rates, errors);
+            chart.addSeries(Report.method(benchmark), sizes(), rates, errors).setFillColor(colourOf(benchmark));
         }
         return chart;
     }
@@ -96,6 +97,25 @@ final class Charts {
         chart.getStyler().setLabelsVisible(true);
         chart.getStyler().setYAxisDecimalPattern("#,##0.#");
         return chart;
+    }
+
+    /** One colour per structure in every chart: ours blue (by Key: light blue), the copy limit grey. */
+    private static Color colourOf(String benchmark) {
+        String method = Report.method(benchmark).toLowerCase(Locale.ROOT);
+        if (method.contains("copylimit")) {
+            return new Color(0x808080);
+        } else if (method.contains("caffeine")) {
+            return new Color(0xE69F00);
+        } else if (method.contains("concurrenthashmap")) {
+            return new Color(0x009E73);
+        } else if (method.contains("ohcgetdirect")) {
+            return new Color(0xF0A0A0);
+        } else if (method.contains("ohc")) {
+            return new Color(0xD55E00);
+        } else if (method.contains("bykey")) {
+            return new Color(0x56B4E9);
+        }
+        return new Color(0x0072B2);
     }
 
     private static CategoryChart chart(String title, String xTitle, String yTitle) {
