@@ -226,14 +226,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      * @throws IllegalStateException if the cache is closed
      */
     public PixmapLease find(K key) {
-        Require.notNull("key", key);
-        ensureOpen();
-        Entry entry = pinned(key);
-        if (entry == null) {
-            stats.recordMiss();
-            return null;
-        }
-        return hit(entry);
+        Entry hit = pinnedHit(key);
+        return hit == null ? null : Lease.confined(this, hit);
     }
 
     /**
@@ -244,18 +238,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      * @throws IllegalStateException if the cache is closed
      */
     public PixmapLease find(Key key) {
-        requireOwn(key);
-        ensureOpen();
-        while (true) {
-            Entry entry = entryOf(key);
-            if (entry == null) {
-                stats.recordMiss();
-                return null;
-            }
-            if (entry.tryPin()) {
-                return hit(entry);
-            }
-        }
+        Entry hit = pinnedHit(key);
+        return hit == null ? null : Lease.confined(this, hit);
     }
 
     /**
@@ -482,17 +466,59 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    private PixmapLease hit(Entry pinned) {
+    /*
+     * The find path is split so that find itself compiles small: C2 inlines it into the caller, and
+     * escape analysis can then scalar-replace the lease, its arena and views when the caller's
+     * try-with-resources keeps them local (a find compiled into a big method is not inlined, and
+     * every find would allocate ~180 bytes). Keep find, hit and the lease constructor small.
+     */
+
+    /** The entry under {@code key}, pinned and counted as a hit, or null, counted as a miss. */
+    private Entry pinnedHit(K key) {
+        Require.notNull("key", key);
+        ensureOpen();
+        Entry entry = pinned(key);
+        return entry == null ? recordMiss() : recordHit(entry);
+    }
+
+    /** The entry {@code key} names, pinned and counted as a hit, or null, counted as a miss. */
+    private Entry pinnedHit(Key key) {
+        requireOwn(key);
+        ensureOpen();
+        while (true) {
+            Entry entry = entryOf(key);
+            if (entry == null) {
+                return recordMiss();
+            }
+            if (entry.tryPin()) {
+                return recordHit(entry);
+            }
+        }
+    }
+
+    private Entry recordHit(Entry pinned) {
         stats.recordHit();
         recordRead(pinned);
-        return Lease.confined(this, pinned);
+        return pinned;
+    }
+
+    private Entry recordMiss() {
+        stats.recordMiss();
+        return null;
+    }
+
+    private PixmapLease hit(Entry pinned) {
+        return Lease.confined(this, recordHit(pinned));
     }
 
     private void recordRead(Entry entry) {
-        if (reads.offer(entry)) {
-            return;
+        if (!reads.offer(entry)) {
+            drainThenApply(entry);
         }
-        // This thread's ring is full: drain it unless another thread is already doing so.
+    }
+
+    /** This thread's ring is full: drain it unless another thread is already doing so. */
+    private void drainThenApply(Entry entry) {
         if (lock.tryLock()) {
             try {
                 reads.drainTo(applyRead);
