@@ -4,7 +4,8 @@ import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.internal.memory.NativeMemory;
 import java.lang.foreign.Arena;
-import java.lang.ref.Reference;
+import java.lang.foreign.MemorySegment;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -17,19 +18,17 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
     private final Entry entry;
     private final Arena scope;
     private final Pixmap pixmap;
-    /** Null unless the leak detector sampled this lease. */
-    private final LeakDetector.Tracker leak;
 
     /** Takes over one reference to {@code entry}, which the caller has already pinned. */
     private Lease(PixmapCache<?> cache, Entry entry, Arena scope) {
         this.cache = cache;
         this.entry = entry;
         this.scope = scope;
-        this.pixmap = Pixmap.wrap(NativeMemory.view(entry.address(), entry.byteSize(), scope).asReadOnly(),
-                entry.width(), entry.height(), entry.format());
         LeakDetector leaks = cache.leakDetector();
-        // The unpin captures the cache and the entry only: never this lease, its arena or its view.
-        this.leak = leaks.sample() ? leaks.track(scope.scope(), () -> cache.unpin(entry), entry) : null;
+        // A sampled lease's scope carries a leak watch; the unpin captures the cache and entry only.
+        Consumer<MemorySegment> leakWatch = leaks.sample() ? leaks.track(() -> cache.unpin(entry), entry) : null;
+        this.pixmap = Pixmap.wrap(NativeMemory.view(entry.address(), entry.byteSize(), scope, leakWatch).asReadOnly(),
+                entry.width(), entry.height(), entry.format());
     }
 
     /** A lease only the calling thread may use: its view lives in a confined arena (about 10 ns). */
@@ -55,12 +54,8 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
 
     /** Kills the view, then drops the pin; the order is what makes a leaked segment harmless. */
     final void closeScopeAndUnpin() {
-        scope.close();
-        boolean unpinHere = leak == null || leak.closedByOwner();
-        Reference.reachabilityFence(scope);  // until the tracker knows, so its cleaner cannot report a leak
-        if (unpinHere) {
-            cache.unpin(entry);
-        }
+        scope.close();  // also ends leak tracking: the watch runs as one of the scope's close actions
+        cache.unpin(entry);
     }
 
     final boolean isOpen() {

@@ -5,18 +5,20 @@ import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Finds leases that become unreachable without {@code close()}: it reports each through
  * {@link System.Logger} with the stack that acquired it, and releases its pin so that the memory
  * is not held forever.
  *
- * <p><b>What is watched.</b> A tracked lease registers its view's {@link MemorySegment.Scope} with a
- * {@link Cleaner}, not the lease object: every view a caller can keep (the pixmap, its segment,
- * slices, {@code asByteBuffer()} buffers) references that scope, so the pin is released only once
- * nothing that could read the memory is left. The cleaner action holds the unpin and the
- * acquisition stack, never the lease, its arena or a segment.
+ * <p><b>What is watched.</b> Not the lease object: a tracked lease attaches a small watch to its
+ * views' scope as a close action, and the {@link Cleaner} watches that. Every view a caller can keep
+ * (the pixmap, its segment, slices, {@code asByteBuffer()} buffers) references the scope, and only
+ * the scope references the watch, so the pin is released only once nothing that could read the
+ * memory is left. The scope itself is never handed to the cleaner, so it does not escape, and an
+ * untracked lease's arena and views can still be removed by escape analysis. The cleaner action
+ * holds the unpin and the acquisition stack, never the lease, its arena or a segment.
  *
  * <p><b>Levels</b>, from the system property {@value #LEVEL_PROPERTY}, read when a cache is built:
  * <ul>
@@ -68,57 +70,65 @@ public final class LeakDetector {
     }
 
     /**
-     * Tracks a lease that was just acquired. Call only for a lease {@link #sample()} chose.
+     * Tracks a lease being acquired. Call only for a lease {@link #sample()} chose, and attach the
+     * returned watch to the scope of the lease's views as a close action
+     * ({@code reinterpret(size, arena, watch)}): the scope then holds the only strong reference to
+     * it, so it becomes unreachable exactly when nothing that could read the memory is left.
      *
-     * @param viewScope the scope of every view the lease hands out
      * @param unpin releases the lease's pin; must not reference the lease, its arena or its views
      * @param description names what the lease pins, for the report
      */
-    public Tracker track(MemorySegment.Scope viewScope, Runnable unpin, Object description) {
-        Tracker tracker = new Tracker(unpin, description, new Acquisition());
-        tracker.cleanable = Cleaners.CLEANER.register(viewScope, tracker);
-        return tracker;
+    public Consumer<MemorySegment> track(Runnable unpin, Object description) {
+        Leak leak = new Leak(unpin, description, new Acquisition());
+        CloseWatch watch = new CloseWatch(leak);
+        watch.cleanable = Cleaners.CLEANER.register(watch, leak);
+        return watch;
     }
 
     /**
-     * The pin of one tracked lease, released exactly once: by the owner's {@code close()} or, if
-     * every view became unreachable first, by the cleaner, which also reports the leak.
+     * Rides in a tracked lease's scope. Closing the scope runs it: the owner closed the lease, so
+     * tracking ends quietly. If the scope becomes unreachable unclosed, the cleaner runs the leak.
      */
-    public static final class Tracker implements Runnable {
+    private static final class CloseWatch implements Consumer<MemorySegment> {
+        private final Leak leak;
+        private Cleaner.Cleanable cleanable;
+
+        CloseWatch(Leak leak) {
+            this.leak = leak;
+        }
+
+        @Override
+        public void accept(MemorySegment closing) {
+            leak.closedByOwner = true;
+            cleanable.clean();  // deregisters now; the leak's run() finds the lease closed
+        }
+    }
+
+    /** The cleaner's action for one tracked lease; it never references the lease's scope. */
+    private static final class Leak implements Runnable {
         private static final Logger LOGGER = System.getLogger(LOGGER_NAME);
 
-        private final AtomicBoolean released = new AtomicBoolean();
         private final Runnable unpin;
         private final Object description;
         private final Acquisition acquisition;
-        private Cleaner.Cleanable cleanable;
+        private volatile boolean closedByOwner;
 
-        private Tracker(Runnable unpin, Object description, Acquisition acquisition) {
+        Leak(Runnable unpin, Object description, Acquisition acquisition) {
             this.unpin = unpin;
             this.description = description;
             this.acquisition = acquisition;
         }
 
-        /**
-         * The owner closed the lease: stops tracking it.
-         *
-         * @return true if the owner is to unpin, false if the cleaner already has
-         */
-        public boolean closedByOwner() {
-            boolean owner = released.compareAndSet(false, true);
-            cleanable.clean();  // deregisters; run() then finds the pin released and does nothing
-            return owner;
-        }
-
-        /** The cleaner's action: every view is unreachable and the lease was never closed. */
+        /** Runs once: at the owner's close, or when the scope became unreachable unclosed. */
         @Override
         public void run() {
-            if (released.compareAndSet(false, true)) {
-                unpin.run();  // first, so that a failing logger cannot keep the memory pinned
-                LOGGER.log(Logger.Level.WARNING, "LEAK: a PixmapLease on " + description
-                        + " became unreachable without close(); its pin is released."
-                        + " Close every lease, e.g. with try-with-resources. It was acquired at:", acquisition);
+            if (closedByOwner) {
+                return;
             }
+            unpin.run();  // first, so that a failing logger cannot keep the memory pinned
+            LOGGER.log(Logger.Level.WARNING, "LEAK: a PixmapLease on " + description
+                    + " became unreachable without close(); its pin is released."
+                    + " Close every lease, e.g. with try-with-resources. It was acquired at:", acquisition);
         }
     }
 

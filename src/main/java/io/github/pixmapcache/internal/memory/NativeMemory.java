@@ -6,6 +6,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.function.Consumer;
 
 /**
  * Every restricted FFM call of the library, kept in one class so that it can be audited: two
@@ -38,7 +39,12 @@ public final class NativeMemory {
      * buffers throws {@link IllegalStateException}, whatever happens to the memory afterwards.
      */
     public static MemorySegment view(long address, long byteSize, Arena scope) {
-        return MemorySegment.ofAddress(address).reinterpret(byteSize, scope, null);
+        return view(address, byteSize, scope, null);
+    }
+
+    /** As {@link #view(long, long, Arena)}; {@code onClose}, if not null, runs when the arena closes. */
+    public static MemorySegment view(long address, long byteSize, Arena scope, Consumer<MemorySegment> onClose) {
+        return MemorySegment.ofAddress(address).reinterpret(byteSize, scope, onClose);
     }
 
     /** Copies all of {@code source} into the cache-owned block at {@code address}. */
