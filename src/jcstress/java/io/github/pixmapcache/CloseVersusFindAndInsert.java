@@ -17,9 +17,8 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 
 /**
  * close() of the cache racing a find, a keyed insert and an anonymous insert (made in that order by
- * the other thread). Each completes or
- * throws the documented IllegalStateException ("the cache is closed"); no other exception, and
- * nothing an insert copied survives the close. r1: the find (6 = refused as closed); r2, r3: the
+ * the other thread). Each completes or throws the documented IllegalStateException ("the cache is
+ * closed"); no other exception, and nothing an insert copied survives the close. r1: the find (6 = refused as closed); r2, r3: the
  * inserts (1 = completed, 6 = refused); r4: native bytes left once everything has returned.
  */
 @JCStressTest
