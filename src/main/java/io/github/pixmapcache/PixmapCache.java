@@ -42,7 +42,8 @@ import java.util.function.Consumer;
  * and its pin released.
  *
  * <p><b>Locking.</b> One lock guards every change: the key index and the key table, the eviction
- * order, {@code usedBytes}, {@code size}, {@code maximumBytes} and {@code closed}. Reads take no
+ * order, {@code usedBytes}, {@code size}, {@code maximumBytes} and {@code closed}; {@code size()} and
+ * {@code usedBytes()} read under it, so that they never see a change half counted. Finds take no
  * lock: the index is a {@link ConcurrentHashMap}, the key table is read through a published
  * snapshot, and accesses are recorded in a {@link ReadBuffer} that the lock holder drains before
  * it evicts. Pixels are allocated and copied before the lock is taken; detached entries are
@@ -52,7 +53,10 @@ import java.util.function.Consumer;
  * <p><b>Races we accept.</b> A find that overlaps a removal, eviction, replacement or clear of its
  * entry may still return a lease on the old pixmap: the find is ordered before the change, and the
  * lease reads intact pixels. Under contention a recorded read can be dropped, which only blurs
- * recency; single-threaded use sees exact LRU order.
+ * recency; single-threaded use sees exact LRU order. Operations on one key are atomic to finds;
+ * those that take several pixmaps out ({@code clear()}, {@code close()}, an eviction of more than
+ * one) are not: like {@code ConcurrentHashMap.clear()}, they remove one pixmap after another, so a
+ * thread that finds during them may miss one pixmap and then hit another that is about to go.
  *
  * @param <K> the type of user keys; they must be immutable, with consistent equals and hashCode
  */
@@ -71,7 +75,8 @@ public final class PixmapCache<K> implements AutoCloseable {
     /** Applies one drained read to the eviction order; under the lock. */
     private final Consumer<Entry> applyRead;
 
-    // Guarded by lock; the fields are volatile so that the getters need not take it.
+    // Guarded by lock. Volatile for stats() and toString(), which read them without it; size()
+    // and usedBytes() take the lock, so that they never see an operation half done.
     private final EvictionOrder<Entry> evictionOrder;
     private volatile long maximumBytes;
     private volatile long usedBytes;
@@ -366,14 +371,24 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     /** The sum of {@link Pixmap#byteSize()} over the pixmaps in the cache; never above the budget. */
     public long usedBytes() {
-        ensureOpen();
-        return usedBytes;
+        lock.lock();  // an operation in progress may have counted only part of its change
+        try {
+            ensureOpen();
+            return usedBytes;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The number of pixmaps in the cache. */
     public int size() {
-        ensureOpen();
-        return size;
+        lock.lock();  // an operation in progress may have counted only part of its change
+        try {
+            ensureOpen();
+            return size;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A snapshot of the counters. */

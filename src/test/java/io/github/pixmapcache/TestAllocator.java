@@ -1,16 +1,21 @@
 package io.github.pixmapcache;
 
 import io.github.pixmapcache.internal.memory.NativeAllocator;
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link NativeAllocator} for tests: counts allocations and live bytes, catches double and
- * mismatched frees, and fails chosen allocations.
+ * mismatched frees, fails chosen allocations, and fills every block it frees with {@link #POISON},
+ * so that a read of freed memory (before the C library reuses it) sees poison, not old pixels.
  *
  * <p>Allocations are numbered from 1 in the order they are attempted (failed ones included).
  */
 final class TestAllocator implements NativeAllocator {
+    /** The byte every freed block is filled with; no test pixmap is filled with it. */
+    static final byte POISON = (byte) 0xDE;
+
     private final NativeAllocator system = NativeAllocator.system();
     private final ConcurrentHashMap<Long, Long> live = new ConcurrentHashMap<>();
     private final AtomicLong attempts = new AtomicLong();
@@ -79,6 +84,7 @@ final class TestAllocator implements NativeAllocator {
         }
         liveBytes.addAndGet(-byteSize);
         frees.incrementAndGet();
+        MemorySegment.ofAddress(address).reinterpret(byteSize).fill(POISON);
         system.free(address, byteSize);
     }
 
