@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Not a JMH {@code @Group}: a group's mix is a ratio of threads, not of operations (an insert
  * of 4 MiB is a thousand times slower than a find), and 9 + 1 threads on a 2-core machine would
- * measure the scheduler. Each thread here does the 90/10 mix itself.
+ * measure the scheduler. Each thread here does the 90/10 mix itself; {@link MixedGroupBenchmark}
+ * is the {@code @Group} form.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
