@@ -265,7 +265,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         ensureOpen();
         Entry found = pinned(key);
         if (found != null) {
-            return hit(found);
+            return Lease.confined(this, recordHit(found));
         }
         stats.recordMiss();
         while (true) {
@@ -276,8 +276,7 @@ public final class PixmapCache<K> implements AutoCloseable {
             }
             Entry loaded = running.await();
             if (loaded.tryPin()) {
-                recordRead(loaded);
-                return Lease.confined(this, loaded);
+                return readLease(loaded);
             }
             // The result was freed before we could pin it (evicted and unleased): start over.
         }
@@ -522,8 +521,10 @@ public final class PixmapCache<K> implements AutoCloseable {
         return null;
     }
 
-    private PixmapLease hit(Entry pinned) {
-        return Lease.confined(this, recordHit(pinned));
+    /** A lease on a pinned entry that another caller loaded: a read, though not counted as a hit. */
+    private PixmapLease readLease(Entry pinned) {
+        recordRead(pinned);
+        return Lease.confined(this, pinned);
     }
 
     private void recordRead(Entry entry) {
@@ -549,8 +550,7 @@ public final class PixmapCache<K> implements AutoCloseable {
             Entry published = pinned(key);  // a load that finished since our miss
             if (published != null) {
                 load.complete(published);
-                recordRead(published);
-                return Lease.confined(this, published);
+                return readLease(published);
             }
             Entry loaded;
             try (LoadAllocator pixmaps = new LoadAllocator(this, key)) {
