@@ -38,15 +38,13 @@ class CacheSemanticsTest {
     private static final int GREEN = 0xFF00FF00;
     private static final int BLUE = 0xFF0000FF;
 
-    private final Arena arena = Arena.ofConfined();
-    private final TestAllocator allocator = new TestAllocator();
-    private final List<PixmapCache<String>> caches = new ArrayList<>();
+    private final TestCaches caches = new TestCaches();
+    private final Arena arena = caches.arena;
+    private final TestAllocator allocator = caches.allocator;
 
     @AfterEach
     void closeCachesAndCheckNothingLeaked() {
-        caches.forEach(PixmapCache::close);
-        arena.close();
-        assertEquals(0, allocator.liveBytes(), "native bytes still allocated after every cache closed");
+        caches.closeAndAssertNothingLeaked();
     }
 
     // ------------------------------------------------------------------ keys and copies
@@ -288,7 +286,7 @@ class CacheSemanticsTest {
 
     @Test
     void defaultMaximumIsTenMebibytesAsInQt() {
-        PixmapCache<String> cache = track(allocator.<String>builder().build());
+        PixmapCache<String> cache = caches.track(allocator.<String>builder().build());
 
         assertEquals(10L * 1024 * 1024, cache.maximumBytes());
         assertEquals(PixmapCache.DEFAULT_MAXIMUM_BYTES, cache.maximumBytes());
@@ -713,12 +711,7 @@ class CacheSemanticsTest {
     }
 
     private PixmapCache<String> cache(EvictionPolicy policy, long maximumBytes) {
-        return track(allocator.<String>builder().maximumBytes(maximumBytes).evictionPolicy(policy).build());
-    }
-
-    private PixmapCache<String> track(PixmapCache<String> cache) {
-        caches.add(cache);
-        return cache;
+        return caches.cache(policy, maximumBytes);
     }
 
     /** A UNIT-byte pixmap of one colour. */

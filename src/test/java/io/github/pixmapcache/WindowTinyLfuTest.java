@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
@@ -22,20 +21,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 class WindowTinyLfuTest {
     private static final int UNIT = 100;
 
-    private final Arena arena = Arena.ofConfined();
-    private final TestAllocator allocator = new TestAllocator();
-    private final List<PixmapCache<String>> caches = new ArrayList<>();
+    private final TestCaches caches = new TestCaches();
+    private final Arena arena = caches.arena;
+    private final TestAllocator allocator = caches.allocator;
 
     @AfterEach
     void closeCachesAndCheckNothingLeaked() {
-        caches.forEach(PixmapCache::close);
-        arena.close();
-        assertEquals(0, allocator.liveBytes(), "native bytes still allocated after every cache closed");
+        caches.closeAndAssertNothingLeaked();
     }
 
     @Test
     void isTheDefaultPolicy() {
-        PixmapCache<String> cache = track(allocator.<String>builder().maximumBytes(10 * UNIT).build());
+        PixmapCache<String> cache = caches.track(allocator.<String>builder().maximumBytes(10 * UNIT).build());
         fillHot(cache, 9);
 
         scan(cache, 100);
@@ -187,11 +184,6 @@ class WindowTinyLfuTest {
     }
 
     private PixmapCache<String> cache(EvictionPolicy policy, long maximumBytes) {
-        return track(allocator.<String>builder().maximumBytes(maximumBytes).evictionPolicy(policy).build());
-    }
-
-    private PixmapCache<String> track(PixmapCache<String> cache) {
-        caches.add(cache);
-        return cache;
+        return caches.cache(policy, maximumBytes);
     }
 }
