@@ -3,37 +3,39 @@ package io.github.pixmapcache;
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.internal.memory.NativeMemory;
+import io.github.pixmapcache.internal.reclaim.Reclaimer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
- * A pin on one entry, and the arena that scopes the read-only view handed out under it. Closing
- * the arena kills the view and everything derived from it before the pin is dropped, so no view
- * ever outlives the memory behind it.
+ * One protection of an entry (a hazard slot or a counted reference, its {@code guard}), and the
+ * arena that scopes the read-only view handed out under it. Closing the arena kills the view and
+ * everything derived from it before the protection is dropped, so no view ever outlives the
+ * memory behind it. A lease knows only its entry, the {@link Reclaimer} that frees it and, while
+ * it is made, the {@link LeakDetector}; never the cache.
  */
 abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease.Shared {
-    private final PixmapCache<?> cache;
+    private final Reclaimer reclaimer;
+    private final LeakDetector leaks;
     private final Entry entry;
+    private final int guard;
     private final Arena scope;
     private final Pixmap pixmap;
 
-    /** Takes over one reference to {@code entry}, which the caller has already pinned. */
-    private Lease(PixmapCache<?> cache, Entry entry, Arena scope) {
-        this.cache = cache;
+    /** Takes over the protection {@code guard} of {@code entry}, which the caller holds. */
+    private Lease(Reclaimer reclaimer, LeakDetector leaks, Entry entry, int guard, Arena scope) {
+        this.reclaimer = reclaimer;
+        this.leaks = leaks;
         this.entry = entry;
+        this.guard = guard;
         this.scope = scope;
-        LeakDetector leaks = cache.leakDetector();
-        // A sampled lease's scope carries a leak watch; the unpin captures the cache and entry only.
-        Consumer<MemorySegment> leakWatch = leaks.sample() ? leaks.track(() -> cache.unpin(entry), entry) : null;
-        this.pixmap = Pixmap.wrap(NativeMemory.view(entry.address(), entry.byteSize(), scope, leakWatch).asReadOnly(),
+        // A sampled lease's scope carries a leak watch; the release captures the protection only.
+        Consumer<MemorySegment> leakWatch = leaks.sample() ? leaks.track(() -> reclaimer.release(entry, guard), entry) : null;
+        // One segment per lease: the entry's read-only base, scoped to this lease's arena.
+        this.pixmap = Pixmap.wrap(NativeMemory.view(entry.base(), scope, leakWatch),
                 entry.width(), entry.height(), entry.format());
-    }
-
-    /** A lease only the calling thread may use: its view lives in a confined arena (about 10 ns). */
-    static PixmapLease confined(PixmapCache<?> cache, Entry pinned) {
-        return new Confined(cache, pinned);
     }
 
     @Override
@@ -46,16 +48,18 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
 
     @Override
     public final PixmapLease share() {
-        if (!scope.scope().isAlive() || !entry.tryPin()) {
+        // This lease's protection is still held if its scope is alive, so the entry cannot be freed
+        // before the new count is in; if it was closed meanwhile, the pin fails on a freed entry.
+        if (!scope.scope().isAlive() || !entry.pinUnlessFreed()) {
             throw closed();
         }
-        return new Shared(cache, entry);
+        return new Shared(reclaimer, leaks, entry);
     }
 
-    /** Kills the view, then drops the pin; the order is what makes a leaked segment harmless. */
-    final void closeScopeAndUnpin() {
+    /** Kills the view, then drops the protection; the order is what makes a leaked segment harmless. */
+    final void closeScopeAndRelease() {
         scope.close();  // also ends leak tracking: the watch runs as one of the scope's close actions
-        cache.unpin(entry);
+        reclaimer.release(entry, guard);
     }
 
     final boolean isOpen() {
@@ -71,26 +75,35 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
         return new IllegalStateException("the lease is closed: " + this);
     }
 
-    /** Closing from another thread throws {@link WrongThreadException} and changes nothing. */
+    /**
+     * Only the thread that made it may read its view or close it: the view lives in a confined
+     * arena (about 10 ns). Closing from another thread throws {@link WrongThreadException} and
+     * changes nothing.
+     */
     static final class Confined extends Lease {
-        Confined(PixmapCache<?> cache, Entry pinned) {
-            super(cache, pinned, Arena.ofConfined());
+        /** {@code guard} is a hazard slot this thread claimed, or {@link Reclaimer#COUNTED}. */
+        Confined(Reclaimer reclaimer, LeakDetector leaks, Entry entry, int guard) {
+            super(reclaimer, leaks, entry, guard, Arena.ofConfined());
         }
 
         @Override
         public void close() {
             if (isOpen()) {
-                closeScopeAndUnpin();
+                closeScopeAndRelease();
             }
         }
     }
 
-    /** Any thread may read and close it; closing is a handshake with every thread. */
+    /**
+     * Any thread may read and close it; closing is a handshake with every thread. Always a counted
+     * reference: a hazard slot belongs to the stripe of the thread that claimed it.
+     */
     static final class Shared extends Lease {
         private final AtomicBoolean closing = new AtomicBoolean();
 
-        Shared(PixmapCache<?> cache, Entry pinned) {
-            super(cache, pinned, Arena.ofShared());
+        /** Takes over a counted reference to {@code entry}. */
+        Shared(Reclaimer reclaimer, LeakDetector leaks, Entry entry) {
+            super(reclaimer, leaks, entry, Reclaimer.COUNTED, Arena.ofShared());
         }
 
         @Override
@@ -99,7 +112,7 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
                 return;
             }
             try {
-                closeScopeAndUnpin();
+                closeScopeAndRelease();
             } catch (IllegalStateException busy) {  // a segment of the view is in a native call
                 closing.set(false);
                 throw busy;

@@ -10,6 +10,8 @@ import io.github.pixmapcache.internal.policy.EvictionOrder;
 import io.github.pixmapcache.internal.policy.LruOrder;
 import io.github.pixmapcache.internal.policy.ReadBuffer;
 import io.github.pixmapcache.internal.policy.WindowTinyLfuOrder;
+import io.github.pixmapcache.internal.reclaim.Reclaimer;
+import io.github.pixmapcache.internal.reclaim.ThreadIndex;
 import io.github.pixmapcache.internal.stats.StatsCounter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -71,6 +73,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     private final ReadBuffer<Entry> reads = new ReadBuffer<>();
     private final StatsCounter stats = new StatsCounter();
     private final LeakDetector leakDetector = LeakDetector.fromSystemProperty();
+    private final Reclaimer reclaimer;
     private final ReentrantLock lock = new ReentrantLock();
     /** Applies one drained read to the eviction order; under the lock. */
     private final Consumer<Entry> applyRead;
@@ -87,6 +90,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         this.allocator = builder.allocator;
         this.maximumBytes = builder.maximumBytes;
         this.keyTable = new KeyTable(allocator);
+        this.reclaimer = new Reclaimer(allocator, stats);
         this.evictionOrder = switch (builder.evictionPolicy) {
             case LRU -> new LruOrder<>();
             case WINDOW_TINY_LFU -> new WindowTinyLfuOrder<>(builder.maximumBytes);
@@ -231,8 +235,18 @@ public final class PixmapCache<K> implements AutoCloseable {
      * @throws IllegalStateException if the cache is closed
      */
     public PixmapLease find(K key) {
-        Entry hit = pinnedHit(key);
-        return hit == null ? null : Lease.confined(this, hit);
+        // One allocation site for every hit, fed by values only, so that escape analysis can remove
+        // the lease when the caller keeps it local (see "The find path" below).
+        int guard = protectedHit(key);
+        Entry entry;
+        if (guard >= 0) {
+            entry = reclaimer.protectedEntry(guard);
+        } else if (guard == Reclaimer.NO_SLOT && (entry = pinnedHit(key)) != null) {
+            guard = Reclaimer.COUNTED;
+        } else {
+            return null;
+        }
+        return new Lease.Confined(reclaimer, leakDetector, entry, guard);
     }
 
     /**
@@ -243,8 +257,16 @@ public final class PixmapCache<K> implements AutoCloseable {
      * @throws IllegalStateException if the cache is closed
      */
     public PixmapLease find(Key key) {
-        Entry hit = pinnedHit(key);
-        return hit == null ? null : Lease.confined(this, hit);
+        int guard = protectedHit(key);
+        Entry entry;
+        if (guard >= 0) {
+            entry = reclaimer.protectedEntry(guard);
+        } else if (guard == Reclaimer.NO_SLOT && (entry = pinnedHit(key)) != null) {
+            guard = Reclaimer.COUNTED;
+        } else {
+            return null;
+        }
+        return new Lease.Confined(reclaimer, leakDetector, entry, guard);
     }
 
     /**
@@ -262,12 +284,10 @@ public final class PixmapCache<K> implements AutoCloseable {
     public PixmapLease computeIfAbsent(K key, PixmapLoader<? super K> loader) {
         Require.notNull("key", key);
         Require.notNull("loader", loader);
-        ensureOpen();
-        Entry found = pinned(key);
-        if (found != null) {
-            return Lease.confined(this, recordHit(found));
+        PixmapLease hit = find(key);  // counts the hit or the miss
+        if (hit != null) {
+            return hit;
         }
-        stats.recordMiss();
         while (true) {
             Load mine = new Load();
             Load running = loads.putIfAbsent(key, mine);
@@ -425,19 +445,6 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     // ------------------------------------------------------------------ internals
 
-    /** Drops one reference; the last one frees the memory. */
-    void unpin(Entry entry) {
-        if (entry.unpin()) {
-            allocator.free(entry.address(), entry.byteSize());
-            stats.recordFreed(entry.byteSize());
-        }
-    }
-
-    /** Watches this cache's leases for ones dropped without close(). */
-    LeakDetector leakDetector() {
-        return leakDetector;
-    }
-
     /** Returns a block that never became an entry. */
     void free(long address, long byteSize) {
         allocator.free(address, byteSize);
@@ -481,24 +488,73 @@ public final class PixmapCache<K> implements AutoCloseable {
     }
 
     /*
-     * The find path is split so that find itself compiles small: C2 inlines it into the caller, and
-     * escape analysis can then scalar-replace the lease, its arena and views when the caller's
-     * try-with-resources keeps them local (a find compiled into a big method is not inlined, and
-     * every find would allocate ~180 bytes). Keep find, hit and the lease constructor small.
+     * The find path. A hit writes no cache line that another reader writes: the entry is protected
+     * by a hazard slot in the calling thread's stripe (Reclaimer), the hit is counted in a
+     * LongAdder cell and the read recorded in the thread's own ring of the read buffer. Only when
+     * the thread's stripe is full does a find fall back to a counted pin on the entry.
+     *
+     * It is split so that find itself compiles small: protectedHit (lookup, protection, counting)
+     * compiles on its own, C2 inlines find and the lease constructor into the caller, and escape
+     * analysis can then scalar-replace the lease, its view and Pixmap when the caller keeps the
+     * lease local (a find compiled into a big method is not inlined: every find would allocate).
+     * find merges values (entry, guard), never two leases, before its one allocation site: a
+     * merge of allocations defeats escape analysis. Keep find and the lease constructor small.
      */
+
+    /**
+     * The entry under {@code key} protected by a hazard slot and counted as a hit: the slot; or
+     * {@link Reclaimer#NO_SLOT} (nothing counted: the caller falls back to a counted pin), or -1
+     * for a miss, counted.
+     */
+    private int protectedHit(K key) {
+        Require.notNull("key", key);
+        ensureOpen();
+        int thread = ThreadIndex.current();  // the stripe of its hazard slots and read-buffer ring
+        while (true) {
+            Entry entry = keyedEntries.get(key);
+            if (entry == null) {
+                stats.recordMiss();
+                return -1;
+            }
+            int guard = reclaimer.tryProtect(entry, thread);
+            if (guard != Reclaimer.RETIRED) {  // else freed under us, so already out of the index: look again
+                if (guard >= 0) {
+                    recordHit(entry, thread);
+                }
+                return guard;
+            }
+        }
+    }
+
+    /** As {@link #protectedHit(Object)}, for the entry {@code key} names. */
+    private int protectedHit(Key key) {
+        requireOwn(key);
+        ensureOpen();
+        int thread = ThreadIndex.current();
+        while (true) {
+            Entry entry = entryOf(key);
+            if (entry == null) {
+                stats.recordMiss();
+                return -1;
+            }
+            int guard = reclaimer.tryProtect(entry, thread);
+            if (guard != Reclaimer.RETIRED) {
+                if (guard >= 0) {
+                    recordHit(entry, thread);
+                }
+                return guard;
+            }
+        }
+    }
 
     /** The entry under {@code key}, pinned and counted as a hit, or null, counted as a miss. */
     private Entry pinnedHit(K key) {
-        Require.notNull("key", key);
-        ensureOpen();
         Entry entry = pinned(key);
         return entry == null ? recordMiss() : recordHit(entry);
     }
 
     /** The entry {@code key} names, pinned and counted as a hit, or null, counted as a miss. */
     private Entry pinnedHit(Key key) {
-        requireOwn(key);
-        ensureOpen();
         while (true) {
             Entry entry = entryOf(key);
             if (entry == null) {
@@ -511,9 +567,13 @@ public final class PixmapCache<K> implements AutoCloseable {
     }
 
     private Entry recordHit(Entry pinned) {
-        stats.recordHit();
-        recordRead(pinned);
+        recordHit(pinned, ThreadIndex.current());
         return pinned;
+    }
+
+    private void recordHit(Entry entry, int thread) {
+        stats.recordHit();
+        recordRead(entry, thread);
     }
 
     private Entry recordMiss() {
@@ -523,12 +583,16 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     /** A lease on a pinned entry that another caller loaded: a read, though not counted as a hit. */
     private PixmapLease readLease(Entry pinned) {
-        recordRead(pinned);
-        return Lease.confined(this, pinned);
+        recordRead(pinned, ThreadIndex.current());
+        return countedLease(pinned);
     }
 
-    private void recordRead(Entry entry) {
-        if (!reads.offer(entry)) {
+    private PixmapLease countedLease(Entry pinned) {
+        return new Lease.Confined(reclaimer, leakDetector, pinned, Reclaimer.COUNTED);
+    }
+
+    private void recordRead(Entry entry, int thread) {
+        if (!reads.offer(entry, thread)) {
             drainThenApply(entry);
         }
     }
@@ -562,7 +626,7 @@ public final class PixmapCache<K> implements AutoCloseable {
             }
             published = publishLoaded(key, loaded);  // pinned for the caller
             load.complete(published);
-            return Lease.confined(this, published);
+            return countedLease(published);
         } catch (RuntimeException | Error e) {
             load.completeExceptionally(e);
             throw e;
@@ -667,7 +731,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     private void carryOut(DeferredReleases releases) {
         for (Entry entry : releases.detached()) {
             stats.recordDetached(entry.byteSize());  // before unpinning: the free subtracts it
-            unpin(entry);
+            reclaimer.release(entry, Reclaimer.COUNTED);
         }
         releases.disposeRetiredTables();
     }

@@ -1,7 +1,9 @@
 package io.github.pixmapcache.internal.index;
 
 import io.github.pixmapcache.PixelFormat;
+import io.github.pixmapcache.internal.memory.NativeMemory;
 import io.github.pixmapcache.internal.policy.PolicyEntry;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -9,17 +11,26 @@ import java.lang.invoke.VarHandle;
  * One pixel buffer in native memory and the references that keep it alive.
  *
  * <p>Life cycle: <em>cached</em> (in the index and the eviction order, one reference held by the
- * cache) → <em>detached</em> (out of the index, the cache's reference dropped, still pinned by
- * leases) → <em>freed</em> (no references left; the memory goes back to the allocator). The
- * reference count is the single atomic word that decides this: once it reaches zero it never
- * rises again, so a pin taken on a freed entry fails instead of reviving it.
+ * cache) → <em>detached</em> (out of the index, the cache's reference dropped, still protected by
+ * leases) → <em>freed</em> (nothing protects it; the memory goes back to the allocator). One atomic
+ * state word decides this: the count of counted references, plus a sticky {@code RETIRED} bit set
+ * by the decrement that first takes the count to zero, or {@code FREED}. A retired entry is never
+ * found again ({@link #tryPin} fails, and so does a hazard slot's validation), so a pin can never
+ * revive a freed entry. Hazard slots, the other protection, live outside the entry
+ * ({@code internal.reclaim}); they never write it.
  */
 public final class Entry implements PolicyEntry<Entry> {
-    private static final VarHandle REFERENCES;
+    /** State bit: the count fell to zero once; set for good. */
+    private static final int RETIRED = 1 << 30;
+    /** The count's bits, below {@link #RETIRED}. */
+    private static final int COUNT = RETIRED - 1;
+    /** State: the block is freed (or being freed); every bit set, so it also reads as retired. */
+    private static final int FREED = -1;
+    private static final VarHandle STATE;
 
     static {
         try {
-            REFERENCES = MethodHandles.lookup().findVarHandle(Entry.class, "references", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(Entry.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -33,9 +44,14 @@ public final class Entry implements PolicyEntry<Entry> {
     private final int width;
     private final int height;
     private final PixelFormat format;
+    /** A read-only view of the block without a lifetime: leases scope it; it never leaves the library. */
+    private final MemorySegment base;
 
-    /** Holders of this entry (the cache while cached, plus one per lease); 0 means freed. */
-    private volatile int references = 1;
+    /**
+     * Counted references (the creator's or the cache's, plus one per counted lease), with
+     * {@link #RETIRED} set once they first fell to zero; or {@link #FREED}.
+     */
+    private volatile int state = 1;
 
     // Guarded by the cache lock.
     private boolean cached;
@@ -56,6 +72,7 @@ public final class Entry implements PolicyEntry<Entry> {
         this.width = width;
         this.height = height;
         this.format = format;
+        this.base = NativeMemory.readOnlyBase(address, byteSize);
     }
 
     public Object key() {
@@ -83,13 +100,15 @@ public final class Entry implements PolicyEntry<Entry> {
         return format;
     }
 
-    /** Adds a reference unless the entry is already freed. */
+    /** The block, read-only and unscoped: only for {@code reinterpret} into a lease's scope. */
+    public MemorySegment base() {
+        return base;
+    }
+
+    /** Adds a counted reference unless the entry is retired: the pin of a reader that found it. */
     public boolean tryPin() {
-        for (int seen = references; seen > 0; seen = references) {
-            if (seen == Integer.MAX_VALUE) {
-                throw new IllegalStateException("an entry cannot be pinned more than " + seen + " times");
-            }
-            if (REFERENCES.weakCompareAndSet(this, seen, seen + 1)) {
+        for (int seen = state; (seen & RETIRED) == 0; seen = state) {
+            if (STATE.weakCompareAndSet(this, seen, increment(seen))) {
                 return true;
             }
         }
@@ -97,16 +116,56 @@ public final class Entry implements PolicyEntry<Entry> {
     }
 
     /**
-     * Drops a reference.
+     * Adds a counted reference unless the entry is freed, reviving the count of a retired entry: for
+     * a holder of another protection on it (sharing an open lease). The entry stays retired.
+     */
+    public boolean pinUnlessFreed() {
+        for (int seen = state; seen != FREED; seen = state) {
+            if (STATE.weakCompareAndSet(this, seen, increment(seen))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Drops a counted reference; the last one retires the entry.
      *
-     * @return true if it was the last one: the caller now owns the memory and must free it
+     * @return true if the count is now zero: the block may be freed once no hazard slot holds it
      */
     public boolean unpin() {
-        int before = (int) REFERENCES.getAndAdd(this, -1);
-        if (before <= 0) {
-            throw new IllegalStateException("entry unpinned more often than pinned: " + this);
+        while (true) {
+            int seen = state;
+            if (seen == FREED || (seen & COUNT) == 0) {
+                throw new IllegalStateException("entry unpinned more often than pinned: " + this);
+            }
+            int next = (seen & COUNT) == 1 ? RETIRED : seen - 1;
+            if (STATE.weakCompareAndSet(this, seen, next)) {
+                return next == RETIRED;
+            }
         }
-        return before == 1;
+    }
+
+    /** Whether the count ever fell to zero: no reader may start using the entry any more. */
+    public boolean isRetired() {
+        return (state & RETIRED) != 0;
+    }
+
+    /** Whether the entry is retired with no counted reference left, and not yet freed. */
+    public boolean isUnreferenced() {
+        return state == RETIRED;
+    }
+
+    /** Moves a retired, unreferenced entry to freed; true for exactly one caller, who frees the block. */
+    public boolean claimFree() {
+        return STATE.compareAndSet(this, RETIRED, FREED);
+    }
+
+    private int increment(int seen) {
+        if ((seen & COUNT) == COUNT) {
+            throw new IllegalStateException("an entry cannot be pinned more than " + COUNT + " times: " + this);
+        }
+        return seen + 1;
     }
 
     /** Whether the entry is in the cache; read and written under the cache lock. */
@@ -156,6 +215,13 @@ public final class Entry implements PolicyEntry<Entry> {
     @Override
     public String toString() {
         return "Entry[" + key + ", " + width + "x" + height + " " + format + ", " + byteSize
-                + " bytes, references " + references + "]";
+                + " bytes, " + describe(state) + "]";
+    }
+
+    private static String describe(int state) {
+        if (state == FREED) {
+            return "freed";
+        }
+        return "references " + (state & COUNT) + ((state & RETIRED) != 0 ? ", retired" : "");
     }
 }

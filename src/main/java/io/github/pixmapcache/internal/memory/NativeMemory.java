@@ -39,12 +39,24 @@ public final class NativeMemory {
      * buffers throws {@link IllegalStateException}, whatever happens to the memory afterwards.
      */
     public static MemorySegment view(long address, long byteSize, Arena scope) {
-        return view(address, byteSize, scope, null);
+        return MemorySegment.ofAddress(address).reinterpret(byteSize, scope, null);
     }
 
-    /** As {@link #view(long, long, Arena)}; {@code onClose}, if not null, runs when the arena closes. */
-    public static MemorySegment view(long address, long byteSize, Arena scope, Consumer<MemorySegment> onClose) {
-        return MemorySegment.ofAddress(address).reinterpret(byteSize, scope, onClose);
+    /**
+     * A read-only segment over the cache-owned block at {@code address}, without a lifetime. It must
+     * never leave the library: it only serves as the base that {@link #view(MemorySegment, Arena,
+     * Consumer)} scopes, so that a lease makes one segment instead of three.
+     */
+    public static MemorySegment readOnlyBase(long address, long byteSize) {
+        return unscoped(address, byteSize).asReadOnly();
+    }
+
+    /**
+     * A view of {@code base} (read-only if it is) that lives exactly as long as {@code scope}, as
+     * {@link #view(long, long, Arena)}; {@code onClose}, if not null, runs when the arena closes.
+     */
+    public static MemorySegment view(MemorySegment base, Arena scope, Consumer<MemorySegment> onClose) {
+        return base.reinterpret(scope, onClose);
     }
 
     /** Copies all of {@code source} into the cache-owned block at {@code address}. */

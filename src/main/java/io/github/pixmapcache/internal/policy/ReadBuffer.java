@@ -1,12 +1,14 @@
 package io.github.pixmapcache.internal.policy;
 
+import io.github.pixmapcache.internal.reclaim.ThreadIndex;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 
 /**
  * Records reads without taking the policy lock, as Caffeine's read buffer does: readers append to
- * one of several small rings (chosen by thread), and whoever holds the policy lock drains them.
+ * one of several small rings (chosen by {@link ThreadIndex}), and whoever holds the policy lock
+ * drains them. Rings are padded apart, so that readers on different rings share no cache line.
  *
  * <p>A thread's own reads stay in order, since one thread always lands in the same ring, so a
  * single-threaded caller that drains before every eviction sees exact LRU order. Under contention
@@ -17,32 +19,42 @@ public final class ReadBuffer<E> {
     private static final int RING_SIZE = 16;  // a power of two
     private static final int RING_MASK = RING_SIZE - 1;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
+    private static final VarHandle CURSOR = MethodHandles.arrayElementVarHandle(long[].class);
+    /** Array elements from one ring's slots to the next: 32 references, 128 bytes (compressed oops). */
+    private static final int SLOT_STRIDE = 32;
+    /** Array elements from one ring's cursors to the next: 16 longs, 128 bytes. */
+    private static final int CURSOR_STRIDE = 16;
+    private static final int HEAD = 0;
+    private static final int TAIL = 1;
 
-    private final Ring[] rings;
+    /** Ring r's slots: [(r + 1) * SLOT_STRIDE, + RING_SIZE); the first stride keeps off the array header. */
+    private final Object[] slots;
+    /** Ring r's head (next to drain; written by the drainer) and tail (next to claim; by CAS) at (r + 1) * CURSOR_STRIDE. */
+    private final long[] cursors;
     private final int ringMask;
 
     public ReadBuffer() {
         int rings = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1) << 1;
-        this.rings = new Ring[rings];
-        for (int i = 0; i < rings; i++) {
-            this.rings[i] = new Ring();
-        }
+        this.slots = new Object[(rings + 1) * SLOT_STRIDE];
+        this.cursors = new long[(rings + 1) * CURSOR_STRIDE];
         this.ringMask = rings - 1;
     }
 
     /**
-     * Records a read of {@code element}.
+     * Records a read of {@code element} by the calling thread, whose {@link ThreadIndex#current()}
+     * is {@code thread}.
      *
-     * @return false if the calling thread's ring is full: drain, then record the read directly
+     * @return false if the thread's ring is full: drain, then record the read directly
      */
-    public boolean offer(E element) {
-        Ring ring = rings[ringIndex()];
-        long tail = ring.tail;
-        if (tail - ring.head >= RING_SIZE) {
+    public boolean offer(E element, int thread) {
+        int ring = (thread & ringMask) + 1;
+        int cursor = ring * CURSOR_STRIDE;
+        long tail = (long) CURSOR.getVolatile(cursors, cursor + TAIL);
+        if (tail - (long) CURSOR.getVolatile(cursors, cursor + HEAD) >= RING_SIZE) {
             return false;
         }
-        if (Ring.TAIL.compareAndSet(ring, tail, tail + 1)) {
-            SLOT.setRelease(ring.slots, (int) tail & RING_MASK, element);
+        if (CURSOR.compareAndSet(cursors, cursor + TAIL, tail, tail + 1)) {
+            SLOT.setRelease(slots, ring * SLOT_STRIDE + ((int) tail & RING_MASK), element);
         }
         return true;  // a lost CAS means another reader is here: drop this read
     }
@@ -50,41 +62,20 @@ public final class ReadBuffer<E> {
     /** Hands every recorded read to {@code consumer}, ring by ring; one drainer at a time. */
     @SuppressWarnings("unchecked")
     public void drainTo(Consumer<? super E> consumer) {
-        for (Ring ring : rings) {
-            long head = ring.head;
-            long tail = ring.tail;
+        for (int ring = 1; ring <= ringMask + 1; ring++) {
+            int cursor = ring * CURSOR_STRIDE;
+            long head = (long) CURSOR.getVolatile(cursors, cursor + HEAD);
+            long tail = (long) CURSOR.getVolatile(cursors, cursor + TAIL);
             for (; head < tail; head++) {
-                int index = (int) head & RING_MASK;
-                Object element = SLOT.getAcquire(ring.slots, index);
+                int index = ring * SLOT_STRIDE + ((int) head & RING_MASK);
+                Object element = SLOT.getAcquire(slots, index);
                 if (element == null) {
                     break;  // claimed but not yet written: pick it up next time
                 }
-                SLOT.setOpaque(ring.slots, index, null);
+                SLOT.setOpaque(slots, index, null);
                 consumer.accept((E) element);
             }
-            ring.head = head;
+            CURSOR.setVolatile(cursors, cursor + HEAD, head);
         }
-    }
-
-    private int ringIndex() {
-        long id = Thread.currentThread().threadId();
-        return (int) ((id * 0x9E3779B97F4A7C15L) >>> 32) & ringMask;
-    }
-
-    /** A bounded ring: many producers claim slots by CAS on {@code tail}, one drainer advances {@code head}. */
-    private static final class Ring {
-        static final VarHandle TAIL;
-
-        static {
-            try {
-                TAIL = MethodHandles.lookup().findVarHandle(Ring.class, "tail", long.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        final Object[] slots = new Object[RING_SIZE];
-        volatile long head;
-        volatile long tail;
     }
 }
