@@ -71,6 +71,21 @@ public final class Filled {
         }
     }
 
+    /** Caffeine as {@link Caffeine}, with its default executor (the common pool). */
+    @State(Scope.Benchmark)
+    public static class CaffeinePool {
+        Cache<String, byte[]> cache;
+
+        @Setup
+        public void setUp(Workload workload) {
+            Dataset dataset = workload.dataset();
+            cache = Peers.caffeinePoolExecutor(dataset.roomyBudget());
+            dataset.forEachPixmap((pixmap, i) -> cache.put(workload.name(i), Dataset.bytesOf(pixmap)));
+            cache.cleanUp();
+            dataset.requireAllEntries("Caffeine", cache.estimatedSize());
+        }
+    }
+
     /** A {@link ConcurrentHashMap} with no bound and no policy: the cost of the lookup alone. */
     @State(Scope.Benchmark)
     public static class Map {

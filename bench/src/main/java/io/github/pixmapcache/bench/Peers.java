@@ -32,6 +32,17 @@ public final class Peers {
     }
 
     /**
+     * Caffeine as {@link #caffeine(long)}, but with its default executor: maintenance runs in the
+     * common pool, beside the measured threads.
+     */
+    public static Cache<String, byte[]> caffeinePoolExecutor(long bytes) {
+        return Caffeine.newBuilder()
+                .maximumWeight(bytes)
+                .weigher((String name, byte[] pixels) -> pixels.length)
+                .build();
+    }
+
+    /**
      * OHC (off-heap, LRU per segment) with a capacity of {@code bytes}, keys and values serialized
      * into its native memory: a {@code get} copies the value back into a new {@code byte[]}.
      */
