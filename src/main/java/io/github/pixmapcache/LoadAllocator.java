@@ -47,11 +47,11 @@ final class LoadAllocator implements PixmapAllocator, AutoCloseable {
             Block block = blocks.get(i);
             if (block.pixmap == result) {
                 blocks.remove(i);
-                return new Entry(key, block.address, (int) result.byteSize(),
+                return new Entry(key, Entry.KEYED, block.address, (int) result.byteSize(),
                         result.width(), result.height(), result.format());
             }
         }
-        return cache.copyOf(key, result);
+        return cache.copyOf(key, Entry.KEYED, result);
     }
 
     /** Ends the load: kills every view handed out, then frees the blocks not adopted. */
