@@ -18,7 +18,7 @@ final class ReclaimEntries {
     static Entry cachedEntry(TestAllocator allocator) {
         long address = allocator.allocate(BYTES);
         MemorySegment.ofAddress(address).reinterpret(BYTES).fill((byte) 0);
-        return new Entry("key", address, BYTES, 8, 8, PixelFormat.GRAY_8);
+        return new Entry("key", Entry.KEYED, address, BYTES, 8, 8, PixelFormat.GRAY_8);
     }
 
     /** Whether the entry's block reads as freed; through its unscoped base, as only a test may. */

@@ -116,6 +116,6 @@ class ReclaimerTest {
     }
 
     private Entry cachedEntry() {
-        return new Entry("key", allocator.allocate(BYTES), BYTES, 4, 4, PixelFormat.BGRA_8888_PRE);
+        return new Entry("key", Entry.KEYED, allocator.allocate(BYTES), BYTES, 4, 4, PixelFormat.BGRA_8888_PRE);
     }
 }
