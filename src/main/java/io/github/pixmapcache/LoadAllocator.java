@@ -15,14 +15,14 @@ import java.util.List;
  * copy; every other block is freed.
  */
 final class LoadAllocator implements PixmapAllocator, AutoCloseable {
-    private final PixmapCache<?> cache;
+    private final Blocks source;
     private final Object key;
     private final Arena scope = Arena.ofShared();
     /** Guarded by itself; allocate may run on any thread, adopt and close on the loading one. */
     private final List<Block> blocks = new ArrayList<>();
 
-    LoadAllocator(PixmapCache<?> cache, Object key) {
-        this.cache = cache;
+    LoadAllocator(Blocks source, Object key) {
+        this.source = source;
         this.key = key;
     }
 
@@ -33,7 +33,7 @@ final class LoadAllocator implements PixmapAllocator, AutoCloseable {
             if (!scope.scope().isAlive()) {
                 throw new IllegalStateException("the load of " + key + " is over; allocate while loading");
             }
-            long address = cache.allocate(bytes);
+            long address = source.allocate(bytes);
             NativeMemory.clear(address, bytes);  // never show a caller what an earlier pixmap left behind
             Pixmap pixmap = Pixmap.wrap(NativeMemory.view(address, bytes, scope), width, height, format);
             blocks.add(new Block(pixmap, address));
@@ -54,7 +54,7 @@ final class LoadAllocator implements PixmapAllocator, AutoCloseable {
                 }
             }
         }
-        return cache.copyOf(key, Entry.KEYED, result);
+        return source.copyOf(key, Entry.KEYED, result);
     }
 
     /** Ends the load: kills every view handed out, on every thread, then frees the blocks not adopted. */
@@ -63,7 +63,7 @@ final class LoadAllocator implements PixmapAllocator, AutoCloseable {
         synchronized (blocks) {
             scope.close();
             for (Block block : blocks) {
-                cache.free(block.address, block.pixmap.byteSize());
+                source.free(block.address, block.pixmap.byteSize());
             }
             blocks.clear();
         }

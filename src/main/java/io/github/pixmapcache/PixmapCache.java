@@ -1,15 +1,9 @@
 package io.github.pixmapcache;
 
-import io.github.pixmapcache.internal.index.DeferredReleases;
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.index.KeyTable;
 import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.internal.memory.NativeAllocator;
-import io.github.pixmapcache.internal.memory.NativeMemory;
-import io.github.pixmapcache.internal.policy.EvictionOrder;
-import io.github.pixmapcache.internal.policy.LruOrder;
-import io.github.pixmapcache.internal.policy.ReadBuffer;
-import io.github.pixmapcache.internal.policy.WindowTinyLfuOrder;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
 import io.github.pixmapcache.internal.reclaim.ThreadIndex;
 import io.github.pixmapcache.internal.stats.StatsCounter;
@@ -18,8 +12,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 
 /**
  * A thread-safe cache of pixmaps in native memory, with the semantics of Qt's
@@ -28,80 +20,77 @@ import java.util.function.Consumer;
  * ({@link EvictionPolicy#LRU}), or by default a size- and frequency-aware adaptive Window-TinyLFU
  * ({@link EvictionPolicy#WINDOW_TINY_LFU}) that decides admission in the eviction order itself.
  *
- * <h2>Design</h2>
- *
- * <p><b>Entries.</b> Each pixmap is one block from the {@link NativeAllocator} (the single seam for
- * native memory), owned by an {@link Entry}. An entry is <em>cached</em> (findable, charged
- * against the budget, one reference held by the cache), then <em>detached</em> (evicted, removed,
- * replaced, cleared or closed: no longer findable or charged, alive while leases pin it), then
- * <em>freed</em> (its last reference dropped). The reference count is one atomic word in which 0
- * means freed, so a pin can never revive a freed entry.
- *
- * <p><b>Leases.</b> A find pins the entry and hands out a read-only view of its memory scoped to
- * the lease's own arena: confined by default (cheap to close), shared on request. Closing a lease
- * closes that arena first and unpins second, so the FFM runtime rejects every later access through
- * the view, its slices and its buffers, whatever happens to the memory afterwards. The backing
- * memory itself never leaves the cache. A lease dropped without close() is found by the
- * {@link LeakDetector} once its view's scope is unreachable (sampled by default): it is reported
- * and its pin released.
- *
- * <p><b>Locking.</b> One lock guards every change: the key index and the key table, the eviction
- * order, {@code usedBytes}, {@code size}, {@code maximumBytes} and {@code closed}; {@code size()} and
- * {@code usedBytes()} read under it, so that they never see a change half counted. Finds take no
- * lock: the index is a {@link ConcurrentHashMap}, the key table is read through a published
- * snapshot, and accesses are recorded in a {@link ReadBuffer} that the lock holder drains before
- * it evicts. Pixels are allocated and copied before the lock is taken; detached entries are
- * released, and retired key tables disposed, after it is released ({@link DeferredReleases}); no
- * user code runs under it.
- *
- * <p><b>Races we accept.</b> A find that overlaps a removal, eviction, replacement or clear of its
- * entry may still return a lease on the old pixmap: the find is ordered before the change, and the
- * lease reads intact pixels. Under contention a recorded read can be dropped, which only blurs
- * recency; single-threaded use sees exact LRU order. Operations on one key are atomic to finds;
- * those that take several pixmaps out ({@code clear()}, {@code close()}, an eviction of more than
- * one) are not: like {@code ConcurrentHashMap.clear()}, they remove one pixmap after another, so a
- * thread that finds during them may miss one pixmap and then hit another that is about to go.
+ * <p>A {@link PixmapLease} from {@link #find} keeps its pixmap readable until it is closed, even if
+ * the pixmap is evicted, removed, replaced or cleared meanwhile; after {@code close()} every access
+ * through the lease's pixmap throws. Finds take no lock and, on a hit, write no memory that other
+ * finding threads write.
  *
  * @param <K> the type of user keys; they must be immutable, with consistent equals and hashCode
  */
 public final class PixmapCache<K> implements AutoCloseable {
+    /*
+     * Design: the facade.
+     *
+     * This class validates arguments, copies pixels (before any lock), runs the find path and single
+     * flight, and hands every change to the Engine, which holds the cache lock and everything it
+     * guards (see the design comment there: the lock, the entry life cycle, what runs after unlock).
+     * Leases get the Reclaimer and the LeakDetector, a load's allocator gets Blocks: none of them
+     * calls back into the cache.
+     *
+     * Entries. Each pixmap is one block from the NativeAllocator (the single seam for native
+     * memory), owned by exactly one Entry: cached (findable, charged against the budget, one counted
+     * reference held by the cache), then detached (evicted, removed, replaced, cleared or closed: no
+     * longer findable or charged, alive while leases protect it), then freed. A block that is never
+     * published (too large after all, the cache closed meanwhile, a key whose equals throws) is
+     * discarded and never counts as detached.
+     *
+     * Leases. A find protects the entry and hands out a read-only view of its memory scoped to the
+     * lease's own arena: confined by default (cheap to close), shared on request. Closing a lease
+     * closes that arena first and drops the protection second, so the FFM runtime rejects every
+     * later access through the view, its slices and its buffers, whatever happens to the memory
+     * afterwards: the scope is the last line of defence. The backing memory never leaves the
+     * library. A lease dropped without close() is found by the LeakDetector once its view's scope
+     * is unreachable (sampled by default): it is reported and its protection released.
+     *
+     * The find path. A hit writes no cache line that another reader writes: the entry is protected
+     * by a hazard slot in the calling thread's stripe (Reclaimer, HazardSlots), the hit is counted
+     * in a LongAdder cell, the read recorded in the thread's own ring of the read buffer. Only when
+     * the thread's stripe is full (8 leases held at once) does a find fall back to a counted pin on
+     * the entry. find is split so that it compiles small: protectedHit (lookup, protection,
+     * counting) compiles on its own, C2 inlines find and the lease constructor into the caller, and
+     * escape analysis can then scalar-replace the lease, its view and Pixmap when the caller keeps
+     * the lease local (a find compiled into a big method is not inlined: every find would
+     * allocate). find merges values (entry, guard), never two leases, before its one allocation
+     * site: a merge of allocations defeats escape analysis. Keep find and the lease constructor
+     * small. (A sampled lease attaches its leak watch to the arena's session as a close action;
+     * C2's escape analysis is not flow-sensitive, so at the default level the session escapes on
+     * every path and only the other objects can be removed.)
+     *
+     * Races we accept. A find that overlaps a removal, eviction, replacement or clear of its entry
+     * may still return a lease on the old pixmap: the find is ordered before the change, and the
+     * lease reads intact pixels. Under contention a recorded read can be dropped, which only blurs
+     * recency; single-threaded use sees exact LRU order. Operations on one key are atomic to finds;
+     * those that take several pixmaps out (clear(), close(), an eviction of more than one) are not:
+     * like ConcurrentHashMap.clear(), they remove one pixmap after another, so a thread that finds
+     * during them may miss one pixmap and then hit another that is about to go.
+     */
+
     /** QPixmapCache's default limit: 10 MiB. */
     public static final long DEFAULT_MAXIMUM_BYTES = 10L << 20;
 
-    private final NativeAllocator allocator;
-    private final ConcurrentHashMap<K, Entry> keyedEntries = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<K, Load> loads = new ConcurrentHashMap<>();
-    private final KeyTable keyTable;
-    private final ReadBuffer<Entry> reads = new ReadBuffer<>();
+    private final Engine<K> engine;
+    private final Blocks blocks;
     private final StatsCounter stats = new StatsCounter();
-    private final LeakDetector leakDetector = LeakDetector.fromSystemProperty();
     private final Reclaimer reclaimer;
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Applies one drained read to the eviction order; under the lock. */
-    private final Consumer<Entry> applyRead;
-
-    // Guarded by lock. Volatile for stats() and toString(), which read them without it; size()
-    // and usedBytes() take the lock, so that they never see an operation half done.
-    private final EvictionOrder<Entry> evictionOrder;
-    private volatile long maximumBytes;
-    private volatile long usedBytes;
-    private volatile int size;
-    private volatile boolean closed;
+    private final LeakDetector leakDetector = LeakDetector.fromSystemProperty();
+    /** Loads in flight, one per key: single flight. */
+    private final ConcurrentHashMap<K, Load> loads = new ConcurrentHashMap<>();
 
     private PixmapCache(Builder<K> builder) {
-        this.allocator = builder.allocator;
-        this.maximumBytes = builder.maximumBytes;
-        this.keyTable = new KeyTable(allocator);
-        this.reclaimer = new Reclaimer(allocator, stats);
-        this.evictionOrder = switch (builder.evictionPolicy) {
-            case LRU -> new LruOrder<>();
-            case WINDOW_TINY_LFU -> new WindowTinyLfuOrder<>(builder.maximumBytes);
-        };
-        this.applyRead = entry -> {
-            if (entry.isCached()) {
-                evictionOrder.recordAccess(entry);
-            }
-        };
+        this.blocks = new Blocks(builder.allocator, stats);
+        this.reclaimer = new Reclaimer(builder.allocator, stats);
+        this.engine = new Engine<>(builder.evictionPolicy, builder.maximumBytes,
+                new KeyTable(builder.allocator), stats, reclaimer, blocks);
     }
 
     /**
@@ -112,7 +101,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         return new Builder<>();
     }
 
-    // ------------------------------------------------------------------ inserting
+    /* ---------------------------------------------------------------- Inserting */
 
     /**
      * Copies {@code pixmap} into the cache under {@code key}, replacing any pixmap already there,
@@ -129,20 +118,16 @@ public final class PixmapCache<K> implements AutoCloseable {
         if (rejectIfTooLarge(pixmap.byteSize())) {
             return false;
         }
-        Entry entry = copyOf(key, Entry.KEYED, pixmap);
-        DeferredReleases releases = new DeferredReleases();
-        lock.lock();
-        try {
-            if (!publishable(entry, releases)) {
+        Entry entry = blocks.copyOf(key, Entry.KEYED, pixmap);
+        try (Engine<K>.Mutation change = engine.mutate()) {
+            if (!change.publishable(entry)) {
                 return false;
             }
-            Entry previous = indexed(key, entry, releases);
+            Entry previous = change.putKeyed(key, entry);
             if (previous != null && previous.isCached()) {  // else already detached: its mapping was stale
-                detach(previous, releases);
+                change.detach(previous);
             }
-            admit(entry, releases);
-        } finally {
-            unlockAndCarryOut(releases);
+            change.admit(entry);
         }
         return true;
     }
@@ -152,8 +137,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      *
      * @return the key; it is invalid from the start if the pixmap is larger than
      *     {@link #maximumBytes()}
-     * @throws PixmapAllocationException if native memory, or room in the key table (at most
-     *     {@link KeyTable#MAXIMUM_CAPACITY} keys), could not be had; the cache is unchanged
+     * @throws PixmapAllocationException if native memory, or room in the key table (at most 2^26
+     *     keys at once), could not be had; the cache is unchanged
      * @throws IllegalStateException if the cache is closed or {@code pixmap}'s memory is released
      */
     public Key insert(Pixmap pixmap) {
@@ -162,27 +147,24 @@ public final class PixmapCache<K> implements AutoCloseable {
         if (rejectIfTooLarge(pixmap.byteSize())) {
             return new Key(this, -1, 0);
         }
-        Entry pixels = copyOf(null, Entry.KEYED, pixmap);
-        DeferredReleases releases = new DeferredReleases();
-        lock.lock();
-        try {
-            if (!publishable(pixels, releases)) {
+        long bytes = pixmap.byteSize();
+        long address = blocks.copy(pixmap);  // its one entry is made once the Key is known
+        try (Engine<K>.Mutation change = engine.mutate()) {
+            if (!change.publishable(address, bytes)) {
                 return new Key(this, -1, 0);
             }
-            int slot;
+            int slot = change.claimSlot(address, bytes);
+            Key key = new Key(this, slot, change.generation(slot));
+            Entry entry;
             try {
-                slot = keyTable.claim(releases);
-            } catch (PixmapAllocationException e) {
-                stats.recordAllocationFailure();
-                releases.detach(pixels);
+                entry = blocks.entryOver(key, slot, address, pixmap);  // frees the block if it fails
+            } catch (RuntimeException | Error e) {
+                change.releaseSlot(slot);
                 throw e;
             }
-            Entry entry = rekeyed(pixels, new Key(this, slot, keyTable.generation(slot)), slot);
-            keyTable.bind(slot, entry);
-            admit(entry, releases);
-            return (Key) entry.key();
-        } finally {
-            unlockAndCarryOut(releases);
+            change.bind(slot, entry);
+            change.admit(entry);
+            return key;
         }
     }
 
@@ -203,38 +185,33 @@ public final class PixmapCache<K> implements AutoCloseable {
         if (entryOf(key) == null || rejectIfTooLarge(pixmap.byteSize())) {
             return false;
         }
-        Entry entry = copyOf(key, key.slot, pixmap);
-        DeferredReleases releases = new DeferredReleases();
-        lock.lock();
-        try {
+        Entry entry = blocks.copyOf(key, key.slot, pixmap);
+        try (Engine<K>.Mutation change = engine.mutate()) {
             Entry previous = entryOf(key);
             if (previous == null) {
-                releases.detach(entry);
+                change.discard(entry);
                 return false;
             }
-            if (!publishable(entry, releases)) {
+            if (!change.publishable(entry)) {
                 return false;
             }
-            keyTable.bind(key.slot, entry);
-            detach(previous, releases);
-            admit(entry, releases);
+            change.bind(key.slot, entry);
+            change.detach(previous);
+            change.admit(entry);
             return true;
-        } finally {
-            unlockAndCarryOut(releases);
         }
     }
 
-    // ------------------------------------------------------------------ finding
+    /* ---------------------------------------------------------------- Finding */
 
     /**
-     * The pixmap under {@code key}, pinned by a confined lease, or null on a miss. A hit makes the
-     * pixmap the most recently used.
+     * The pixmap under {@code key}, in a confined lease, or null on a miss. A hit makes the pixmap
+     * the most recently used.
      *
      * @throws IllegalStateException if the cache is closed
      */
     public PixmapLease find(K key) {
-        // One allocation site for every hit, fed by values only, so that escape analysis can remove
-        // the lease when the caller keeps it local (see "The find path" below).
+        // One allocation site for every hit, fed by values only (see "The find path").
         int guard = protectedHit(key);
         Entry entry;
         if (guard >= 0) {
@@ -248,8 +225,8 @@ public final class PixmapCache<K> implements AutoCloseable {
     }
 
     /**
-     * The pixmap {@code key} names, pinned by a confined lease, or null if the key is invalid
-     * (never valid, evicted, removed or cleared).
+     * The pixmap {@code key} names, in a confined lease, or null if the key is invalid (never
+     * valid, evicted, removed or cleared).
      *
      * @throws IllegalArgumentException if {@code key} belongs to another cache
      * @throws IllegalStateException if the cache is closed
@@ -268,257 +245,6 @@ public final class PixmapCache<K> implements AutoCloseable {
     }
 
     /**
-     * The pixmap under {@code key}, loading it on a miss. Exactly one caller runs the loader for a
-     * key at a time; concurrent callers for that key wait for its result. The loader renders into
-     * memory from its {@link PixmapAllocator}, which the cache then owns without a copy; a pixmap
-     * from elsewhere is copied. A result larger than the budget is returned but not cached. If a
-     * pixmap was inserted under the key while the loader ran, that one is kept and returned.
-     *
-     * @throws RuntimeException whatever the loader threw (a checked exception too, unwrapped), to
-     *     the caller and to every waiter; nothing is cached and the memory the loader took is freed
-     * @throws NullPointerException if the loader returned null
-     * @throws IllegalStateException if the cache is closed, or the loader calls back for its own key
-     */
-    public PixmapLease computeIfAbsent(K key, PixmapLoader<? super K> loader) {
-        Require.notNull("key", key);
-        Require.notNull("loader", loader);
-        PixmapLease hit = find(key);  // counts the hit or the miss
-        if (hit != null) {
-            return hit;
-        }
-        Load ended = null;
-        while (true) {
-            Load mine = new Load();
-            Load running = loads.putIfAbsent(key, mine);
-            if (running == null) {
-                return load(key, loader, mine);
-            }
-            if (running.enter()) {
-                try {
-                    Entry loaded = running.await();
-                    loaded.pin();  // the load's own reference keeps it alive while any holder is in
-                    return readLease(loaded);
-                } finally {
-                    leave(running);
-                }
-            }
-            // The load ended before we joined it: take it out if its loader has not yet, and start over.
-            if (running == ended) {
-                throw new IllegalStateException("the hashCode or equals of key " + key + " changed during its load");
-            }
-            loads.remove(key, running);
-            ended = running;
-        }
-    }
-
-    // ------------------------------------------------------------------ removing
-
-    /** Removes the pixmap under {@code key}; leases on it stay readable. */
-    public boolean remove(K key) {
-        Require.notNull("key", key);
-        DeferredReleases releases = new DeferredReleases();
-        lock.lock();
-        try {
-            ensureOpen();
-            Entry entry = keyedEntries.remove(key);
-            if (entry == null) {
-                return false;
-            }
-            detach(entry, releases);
-            return true;
-        } finally {
-            unlockAndCarryOut(releases);
-        }
-    }
-
-    /**
-     * Removes the pixmap {@code key} names and invalidates the key; leases on it stay readable.
-     *
-     * @throws IllegalArgumentException if {@code key} belongs to another cache
-     */
-    public boolean remove(Key key) {
-        requireOwn(key);
-        DeferredReleases releases = new DeferredReleases();
-        lock.lock();
-        try {
-            ensureOpen();
-            Entry entry = entryOf(key);
-            if (entry == null) {
-                return false;
-            }
-            keyTable.release(key.slot);
-            detach(entry, releases);
-            return true;
-        } finally {
-            unlockAndCarryOut(releases);
-        }
-    }
-
-    /** Removes every pixmap; every Key becomes invalid. Leases stay readable. */
-    public void clear() {
-        DeferredReleases releases = new DeferredReleases();
-        lock.lock();
-        try {
-            ensureOpen();
-            detachAll(releases);
-        } finally {
-            unlockAndCarryOut(releases);
-        }
-    }
-
-    // ------------------------------------------------------------------ budget and state
-
-    /** The byte budget. */
-    public long maximumBytes() {
-        ensureOpen();
-        return maximumBytes;
-    }
-
-    /**
-     * Sets the byte budget, evicting pixmaps in the policy's order at once until it holds.
-     *
-     * @throws IllegalArgumentException if {@code bytes} is negative
-     */
-    public void setMaximumBytes(long bytes) {
-        Require.notNegative("maximumBytes", bytes);
-        DeferredReleases releases = new DeferredReleases();
-        lock.lock();
-        try {
-            ensureOpen();
-            maximumBytes = bytes;
-            evictionOrder.setMaximumWeight(bytes);
-            evictToBudget(releases);
-        } finally {
-            unlockAndCarryOut(releases);
-        }
-    }
-
-    /** The sum of {@link Pixmap#byteSize()} over the pixmaps in the cache; never above the budget. */
-    public long usedBytes() {
-        lock.lock();  // an operation in progress may have counted only part of its change
-        try {
-            ensureOpen();
-            return usedBytes;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The number of pixmaps in the cache. */
-    public int size() {
-        lock.lock();  // an operation in progress may have counted only part of its change
-        try {
-            ensureOpen();
-            return size;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A snapshot of the counters; entries and usedBytes are from one moment, between operations. */
-    public CacheStats stats() {
-        lock.lock();
-        try {
-            ensureOpen();
-            return stats.snapshot(size, usedBytes);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Closes the cache: every later call throws {@link IllegalStateException}, memory not leased
-     * is freed now, and leased memory when its lease closes. Closing again does nothing.
-     */
-    @Override
-    public void close() {
-        DeferredReleases releases = new DeferredReleases();
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            detachAll(releases);
-            drainReads();  // nulls every slot of the read buffer, which may outlive the cache a long time
-            keyTable.close(releases);
-        } finally {
-            unlockAndCarryOut(releases);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "PixmapCache[" + size + " pixmaps, " + usedBytes + " of " + maximumBytes + " bytes"
-                + (closed ? ", closed" : "") + "]";
-    }
-
-    // ------------------------------------------------------------------ internals
-
-    /** Returns a block that never became an entry. */
-    void free(long address, long byteSize) {
-        allocator.free(address, byteSize);
-    }
-
-    /** Takes a block, counting a failure in the stats. */
-    long allocate(long byteSize) {
-        try {
-            return allocator.allocate(byteSize);
-        } catch (PixmapAllocationException e) {
-            stats.recordAllocationFailure();
-            throw e;
-        }
-    }
-
-    /** A new, unpublished entry holding a copy of {@code pixmap}; {@code slot} as in {@link Entry}. */
-    Entry copyOf(Object key, int slot, Pixmap pixmap) {
-        if (!pixmap.segment().scope().isAlive()) {
-            throw new IllegalStateException("the memory of " + pixmap + " is already released");
-        }
-        long bytes = pixmap.byteSize();
-        long address = allocate(bytes);
-        try {
-            NativeMemory.copy(pixmap.segment(), address);  // fails if released meanwhile, or confined elsewhere
-            return new Entry(key, slot, address, (int) bytes, pixmap.width(), pixmap.height(), pixmap.format());
-        } catch (OutOfMemoryError e) {
-            allocator.free(address, bytes);
-            throw heapExhausted(bytes, e);
-        } catch (RuntimeException | Error e) {  // the key's hashCode too
-            allocator.free(address, bytes);
-            throw e;
-        }
-    }
-
-    /** The entry under {@code key}, pinned, or null; lock-free. */
-    private Entry pinned(K key) {
-        Entry unpinnable = null;
-        while (true) {
-            Entry entry = keyedEntries.get(key);
-            if (entry == null || entry == unpinnable) {
-                return null;  // still indexed though freed: a stale mapping, which is a miss
-            }
-            if (entry.tryPin()) {
-                return entry;
-            }
-            unpinnable = entry;  // freed under us, so normally out of the index by now: look again
-        }
-    }
-
-    /*
-     * The find path. A hit writes no cache line that another reader writes: the entry is protected
-     * by a hazard slot in the calling thread's stripe (Reclaimer), the hit is counted in a
-     * LongAdder cell and the read recorded in the thread's own ring of the read buffer. Only when
-     * the thread's stripe is full does a find fall back to a counted pin on the entry.
-     *
-     * It is split so that find itself compiles small: protectedHit (lookup, protection, counting)
-     * compiles on its own, C2 inlines find and the lease constructor into the caller, and escape
-     * analysis can then scalar-replace the lease, its view and Pixmap when the caller keeps the
-     * lease local (a find compiled into a big method is not inlined: every find would allocate).
-     * find merges values (entry, guard), never two leases, before its one allocation site: a
-     * merge of allocations defeats escape analysis. Keep find and the lease constructor small.
-     */
-
-    /**
      * The entry under {@code key} protected by a hazard slot and counted as a hit: the slot; or
      * {@link Reclaimer#NO_SLOT} (nothing counted: the caller falls back to a counted pin), or -1
      * for a miss, counted.
@@ -529,7 +255,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         int thread = ThreadIndex.current();  // the stripe of its hazard slots and read-buffer ring
         Entry retired = null;
         while (true) {
-            Entry entry = keyedEntries.get(key);
+            Entry entry = engine.keyed(key);
             if (entry == null || entry == retired) {  // still indexed though retired: a stale mapping, a miss
                 stats.recordMiss();
                 return -1;
@@ -589,6 +315,28 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
+    /** The entry under {@code key} with a counted pin, or null; lock-free. */
+    private Entry pinned(K key) {
+        Entry unpinnable = null;
+        while (true) {
+            Entry entry = engine.keyed(key);
+            if (entry == null || entry == unpinnable) {
+                return null;  // still indexed though freed: a stale mapping, which is a miss
+            }
+            if (entry.tryPin()) {
+                return entry;
+            }
+            unpinnable = entry;  // freed under us, so normally out of the index by now: look again
+        }
+    }
+
+    /** The entry {@code key} names, or null; lock-free. */
+    private Entry entryOf(Key key) {
+        Entry entry = engine.anonymous(key.slot, key.generation);
+        // The slot may have been reused between the generation check and the read of its entry.
+        return entry != null && entry.key() == key ? entry : null;
+    }
+
     private Entry recordHit(Entry pinned) {
         recordHit(pinned, ThreadIndex.current());
         return pinned;
@@ -596,7 +344,7 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     private void recordHit(Entry entry, int thread) {
         stats.recordHit();
-        recordRead(entry, thread);
+        engine.recordRead(entry, thread);
     }
 
     private Entry recordMiss() {
@@ -604,31 +352,49 @@ public final class PixmapCache<K> implements AutoCloseable {
         return null;
     }
 
-    /** A lease on a pinned entry that another caller loaded: a read, though not counted as a hit. */
-    private PixmapLease readLease(Entry pinned) {
-        recordRead(pinned, ThreadIndex.current());
-        return countedLease(pinned);
-    }
+    /* ---------------------------------------------------------------- Loading: single flight */
 
-    private PixmapLease countedLease(Entry pinned) {
-        return new Lease.Confined(reclaimer, leakDetector, pinned, Reclaimer.COUNTED);
-    }
-
-    private void recordRead(Entry entry, int thread) {
-        if (!reads.offer(entry, thread)) {
-            drainThenApply(entry);
+    /**
+     * The pixmap under {@code key}, loading it on a miss. Exactly one caller runs the loader for a
+     * key at a time; concurrent callers for that key wait for its result. The loader renders into
+     * memory from its {@link PixmapAllocator}, which the cache then owns without a copy; a pixmap
+     * from elsewhere is copied. A result larger than the budget is returned but not cached. If a
+     * pixmap was inserted under the key while the loader ran, that one is kept and returned.
+     *
+     * @throws RuntimeException whatever the loader threw (a checked exception too, unwrapped), to
+     *     the caller and to every waiter; nothing is cached and the memory the loader took is freed
+     * @throws NullPointerException if the loader returned null
+     * @throws IllegalStateException if the cache is closed, or the loader calls back for its own key
+     */
+    public PixmapLease computeIfAbsent(K key, PixmapLoader<? super K> loader) {
+        Require.notNull("key", key);
+        Require.notNull("loader", loader);
+        PixmapLease hit = find(key);  // counts the hit or the miss
+        if (hit != null) {
+            return hit;
         }
-    }
-
-    /** This thread's ring is full: drain it unless another thread is already doing so. */
-    private void drainThenApply(Entry entry) {
-        if (lock.tryLock()) {
-            try {
-                reads.drainTo(applyRead);
-                applyRead.accept(entry);
-            } finally {
-                lock.unlock();
+        Load ended = null;
+        while (true) {
+            Load mine = new Load();
+            Load running = loads.putIfAbsent(key, mine);
+            if (running == null) {
+                return load(key, loader, mine);
             }
+            if (running.enter()) {
+                try {
+                    Entry loaded = running.await();
+                    loaded.pin();  // the load's own reference keeps it alive while any holder is in
+                    return readLease(loaded);
+                } finally {
+                    leave(running);
+                }
+            }
+            // The load ended before we joined it: take it out if its loader has not yet, and start over.
+            if (running == ended) {
+                throw new IllegalStateException("the hashCode or equals of key " + key + " changed during its load");
+            }
+            loads.remove(key, running);
+            ended = running;
         }
     }
 
@@ -662,12 +428,40 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     /** Runs the loader and returns its result as an unpublished entry; its other pixmaps are freed. */
     private Entry loaded(K key, PixmapLoader<? super K> loader) {
-        try (LoadAllocator pixmaps = new LoadAllocator(this, key)) {
+        try (LoadAllocator pixmaps = new LoadAllocator(blocks, key)) {
             Pixmap result = loader.load(key, pixmaps);
             if (result == null) {
                 throw new NullPointerException("the loader returned null for key " + key);
             }
             return pixmaps.adopt(result);
+        }
+    }
+
+    /**
+     * Caches a loaded entry unless a pixmap arrived under its key meanwhile, and returns whichever
+     * stays, pinned for the caller. A result too large for the budget is returned uncached.
+     */
+    private Entry publishLoaded(K key, Entry loaded) {
+        try (Engine<K>.Mutation change = engine.mutate()) {
+            if (engine.isClosed()) {
+                change.discard(loaded);
+                change.ensureOpen();
+            }
+            Entry present = change.keyedUnder(key, loaded);
+            if (present != null && present.isCached()) {  // else a stale mapping, replaced below
+                present.pin();  // cached, so the cache's reference keeps it alive
+                change.discard(loaded);
+                return present;
+            }
+            if (loaded.byteSize() > engine.maximumBytes()) {
+                stats.recordRejection();
+                stats.recordDetached(loaded.byteSize());  // the caller's lease is the only reference
+                return loaded;
+            }
+            loaded.pin();  // one reference for the cache, one for the caller
+            change.putKeyed(key, loaded);  // replaces a stale mapping, if any
+            change.admit(loaded);
+            return loaded;
         }
     }
 
@@ -678,173 +472,131 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /**
-     * Caches a loaded entry unless a pixmap arrived under its key meanwhile, and returns whichever
-     * stays, pinned for the caller. A result too large for the budget is returned uncached.
-     */
-    private Entry publishLoaded(K key, Entry loaded) {
-        DeferredReleases releases = new DeferredReleases();
-        lock.lock();
-        try {
-            if (closed) {
-                releases.detach(loaded);
-                throw closedException();
-            }
-            Entry present = indexedUnder(key, loaded, releases);
-            if (present != null && present.isCached()) {  // else a stale mapping, replaced below
-                present.pin();  // cached, so the cache's reference keeps it alive
-                releases.detach(loaded);
-                return present;
-            }
-            if (loaded.byteSize() > maximumBytes) {
-                stats.recordRejection();
-                stats.recordDetached(loaded.byteSize());  // the caller's lease is the only reference
-                return loaded;
-            }
-            loaded.tryPin();  // one reference for the cache, one for the caller
-            drainReads();
-            indexed(key, loaded, releases);  // replaces a stale mapping, if any
-            admit(loaded, releases);
-            return loaded;
-        } finally {
-            unlockAndCarryOut(releases);
-        }
+    /** A lease on a pinned entry that another caller loaded: a read, though not counted as a hit. */
+    private PixmapLease readLease(Entry pinned) {
+        engine.recordRead(pinned, ThreadIndex.current());
+        return countedLease(pinned);
     }
 
-    /** Under the lock: false, with the entry queued for freeing, if it may not enter the cache. */
-    private boolean publishable(Entry entry, DeferredReleases releases) {
-        if (closed || entry.byteSize() > maximumBytes) {
-            releases.detach(entry);
-            if (closed) {
-                throw closedException();
+    private PixmapLease countedLease(Entry pinned) {
+        return new Lease.Confined(reclaimer, leakDetector, pinned, Reclaimer.COUNTED);
+    }
+
+    /* ---------------------------------------------------------------- Removing */
+
+    /** Removes the pixmap under {@code key}; leases on it stay readable. */
+    public boolean remove(K key) {
+        Require.notNull("key", key);
+        try (Engine<K>.Mutation change = engine.mutate()) {
+            change.ensureOpen();
+            Entry entry = change.removeKeyed(key);
+            if (entry == null || !entry.isCached()) {  // a stale mapping is dropped, not detached again
+                return false;
             }
-            stats.recordRejection();  // the budget shrank while we copied
-            return false;
+            change.detach(entry);
+            return true;
         }
-        drainReads();
-        return true;
-    }
-
-    /** Under the lock: adds a new entry to the budget and the order, then evicts to the budget. */
-    private void admit(Entry entry, DeferredReleases releases) {
-        entry.setCached(true);
-        evictionOrder.add(entry);
-        usedBytes += entry.byteSize();
-        size++;
-        stats.recordInsertion();
-        evictToBudget(releases);
-    }
-
-    private void evictToBudget(DeferredReleases releases) {
-        drainReads();
-        while (usedBytes > maximumBytes) {
-            Entry victim = evictionOrder.victim();
-            removeFromIndex(victim);
-            detach(victim, releases);
-            stats.recordEviction();
-        }
-    }
-
-    private void detachAll(DeferredReleases releases) {
-        for (Entry entry = evictionOrder.victim(); entry != null; entry = evictionOrder.victim()) {
-            removeFromIndex(entry);
-            detach(entry, releases);
-        }
-        keyedEntries.clear();  // also the stale mappings of keys whose hash changed; runs no user code
     }
 
     /**
-     * Takes an entry out of its index. A user key whose hashCode or equals throws, or whose hash
-     * changed, leaves a stale mapping behind: finds treat it as a miss, and the next insert under
-     * the key, or clear(), replaces or drops it. The books never depend on the user's code.
+     * Removes the pixmap {@code key} names and invalidates the key; leases on it stay readable.
+     *
+     * @throws IllegalArgumentException if {@code key} belongs to another cache
      */
-    private void removeFromIndex(Entry entry) {
-        if (entry.isAnonymous()) {
-            keyTable.release(entry.slot());
-            return;
-        }
-        try {
-            keyedEntries.remove(entry.key(), entry);
-        } catch (RuntimeException | Error brokenKey) {
-            // The entry leaves the cache all the same; only its stale mapping may stay.
-        }
-    }
-
-    /** Under the lock: maps {@code key} to an unpublished entry; if the key's code throws, frees the entry. */
-    private Entry indexed(K key, Entry entry, DeferredReleases releases) {
-        try {
-            return keyedEntries.put(key, entry);
-        } catch (RuntimeException | Error e) {
-            releases.detach(entry);
-            throw e;
+    public boolean remove(Key key) {
+        requireOwn(key);
+        try (Engine<K>.Mutation change = engine.mutate()) {
+            change.ensureOpen();
+            Entry entry = entryOf(key);
+            if (entry == null) {
+                return false;
+            }
+            change.releaseSlot(key.slot);
+            change.detach(entry);
+            return true;
         }
     }
 
-    /** Under the lock: the entry mapped to {@code key}; if the key's code throws, frees {@code unpublished}. */
-    private Entry indexedUnder(K key, Entry unpublished, DeferredReleases releases) {
-        try {
-            return keyedEntries.get(key);
-        } catch (RuntimeException | Error e) {
-            releases.detach(unpublished);
-            throw e;
+    /** Removes every pixmap; every Key becomes invalid. Leases stay readable. */
+    public void clear() {
+        try (Engine<K>.Mutation change = engine.mutate()) {
+            change.ensureOpen();
+            change.detachAll();
         }
     }
 
-    /** Under the lock: takes an entry, already out of the index, off the budget and the order. */
-    private void detach(Entry entry, DeferredReleases releases) {
-        entry.setCached(false);
-        evictionOrder.remove(entry);
-        usedBytes -= entry.byteSize();
-        size--;
-        releases.detach(entry);
+    /* ---------------------------------------------------------------- Budget and state */
+
+    /** The byte budget. */
+    public long maximumBytes() {
+        ensureOpen();
+        return engine.maximumBytes();
     }
 
     /**
-     * Ends a locked operation. Reads recorded of entries it detached are drained first, so that the
-     * read buffer keeps no key or entry alive that the cache let go (a find racing the operation
-     * may still record one, until the next drain).
+     * Sets the byte budget, evicting pixmaps in the policy's order at once until it holds.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative
      */
-    private void unlockAndCarryOut(DeferredReleases releases) {
-        try {
-            if (!releases.detached().isEmpty()) {
-                drainReads();
+    public void setMaximumBytes(long bytes) {
+        Require.notNegative("maximumBytes", bytes);
+        try (Engine<K>.Mutation change = engine.mutate()) {
+            change.ensureOpen();
+            change.setMaximumBytes(bytes);
+        }
+    }
+
+    /** The sum of {@link Pixmap#byteSize()} over the pixmaps in the cache; never above the budget. */
+    public long usedBytes() {
+        try (Engine<K>.Mutation read = engine.mutate()) {  // never half an operation's change
+            read.ensureOpen();
+            return read.usedBytes();
+        }
+    }
+
+    /** The number of pixmaps in the cache. */
+    public int size() {
+        try (Engine<K>.Mutation read = engine.mutate()) {
+            read.ensureOpen();
+            return read.size();
+        }
+    }
+
+    /** A snapshot of the counters; entries and usedBytes are from one moment, between operations. */
+    public CacheStats stats() {
+        try (Engine<K>.Mutation read = engine.mutate()) {
+            read.ensureOpen();
+            return read.stats();
+        }
+    }
+
+    /**
+     * Closes the cache: every later call throws {@link IllegalStateException}, memory not leased
+     * is freed now, and leased memory when its lease closes. Closing again does nothing.
+     */
+    @Override
+    public void close() {
+        try (Engine<K>.Mutation change = engine.mutate()) {
+            if (change.markClosed()) {
+                change.detachAll();
+                change.closeKeyTable();
             }
-        } finally {
-            lock.unlock();
         }
-        carryOut(releases);
     }
 
-    /** After the lock: drops the cache's references and disposes retired tables. */
-    private void carryOut(DeferredReleases releases) {
-        for (Entry entry : releases.detached()) {
-            stats.recordDetached(entry.byteSize());  // before unpinning: the free subtracts it
-            reclaimer.release(entry, Reclaimer.COUNTED);
-        }
-        releases.disposeRetiredTables();
+    @Override
+    public String toString() {
+        return "PixmapCache[" + engine + "]";
     }
 
-    private void drainReads() {
-        reads.drainTo(applyRead);
-    }
+    /* ---------------------------------------------------------------- Checks */
 
     private boolean rejectIfTooLarge(long bytes) {
-        if (bytes > maximumBytes) {
+        if (bytes > engine.maximumBytes()) {
             stats.recordRejection();
             return true;
         }
         return false;
-    }
-
-    /** The entry {@code key} names, or null; lock-free. */
-    private Entry entryOf(Key key) {
-        Entry entry = keyTable.find(key.slot, key.generation);
-        // The slot may have been reused between the generation check and the read of its entry.
-        return entry != null && entry.key() == key ? entry : null;
-    }
-
-    private static Entry rekeyed(Entry pixels, Key key, int slot) {
-        return new Entry(key, slot, pixels.address(), pixels.byteSize(), pixels.width(), pixels.height(), pixels.format());
     }
 
     private void requireOwn(Key key) {
@@ -855,21 +607,12 @@ public final class PixmapCache<K> implements AutoCloseable {
     }
 
     private void ensureOpen() {
-        if (closed) {
-            throw closedException();
+        if (engine.isClosed()) {
+            throw new IllegalStateException("the cache is closed: " + this);
         }
     }
 
-    /** The Java heap gave out under an allocation that serves {@code bytes} of pixels. */
-    static PixmapAllocationException heapExhausted(long bytes, OutOfMemoryError cause) {
-        PixmapAllocationException e = new PixmapAllocationException(bytes, "the Java heap is exhausted");
-        e.initCause(cause);
-        return e;
-    }
-
-    private IllegalStateException closedException() {
-        return new IllegalStateException("the cache is closed: " + this);
-    }
+    /* ---------------------------------------------------------------- Keys, loads, builder */
 
     /**
      * A generated handle for an anonymous pixmap: a slot in the key table and the generation that
@@ -881,7 +624,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         private final int slot;
         private final long generation;
 
-        private Key(PixmapCache<?> cache, int slot, long generation) {
+        Key(PixmapCache<?> cache, int slot, long generation) {
             this.cache = cache;
             this.slot = slot;
             this.generation = generation;
@@ -889,7 +632,7 @@ public final class PixmapCache<K> implements AutoCloseable {
 
         /** True while the pixmap this key names is in the cache (false once the cache is closed). */
         public boolean isValid() {
-            return !cache.closed && cache.entryOf(this) != null;
+            return !cache.engine.isClosed() && cache.entryOf(this) != null;
         }
 
         @Override
@@ -981,7 +724,7 @@ public final class PixmapCache<K> implements AutoCloseable {
 
         /**
          * A new cache. Its leak detection level is read now from the system property
-         * {@value LeakDetector#LEVEL_PROPERTY} ({@code off}, {@code sampled} or {@code all}).
+         * {@code io.github.pixmapcache.leakDetection} ({@code off}, {@code sampled} or {@code all}).
          *
          * @throws IllegalArgumentException if that property names no level
          */
