@@ -13,26 +13,25 @@ import java.util.function.Consumer;
  * One protection of an entry (a hazard slot or a counted reference, its {@code guard}), and the
  * arena that scopes the read-only view handed out under it. Closing the arena kills the view and
  * everything derived from it before the protection is dropped, so no view ever outlives the
- * memory behind it. A lease knows only its entry, the {@link Reclaimer} that frees it and, while
- * it is made, the {@link LeakDetector}; never the cache.
+ * memory behind it. A lease knows only its entry and its {@link LeaseContext} (the
+ * {@link Reclaimer} that frees it, the {@link LeakDetector} that may watch it); never the cache.
  */
 abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease.Shared {
-    private final Reclaimer reclaimer;
-    private final LeakDetector leaks;
+    private final LeaseContext context;
     private final Entry entry;
     private final int guard;
     private final Arena scope;
     private final Pixmap pixmap;
 
     /** Takes over the protection {@code guard} of {@code entry}, which the caller holds. */
-    private Lease(Reclaimer reclaimer, LeakDetector leaks, Entry entry, int guard, Arena scope) {
-        this.reclaimer = reclaimer;
-        this.leaks = leaks;
+    private Lease(LeaseContext context, Entry entry, int guard, Arena scope) {
+        this.context = context;
         this.entry = entry;
         this.guard = guard;
         this.scope = scope;
         // A sampled lease's scope carries a leak watch; the release captures the protection only.
-        Consumer<MemorySegment> leakWatch = leaks.sample() ? leaks.track(() -> reclaimer.release(entry, guard), entry) : null;
+        LeakDetector leaks = context.leaks();
+        Consumer<MemorySegment> leakWatch = leaks.sample() ? leaks.track(() -> context.reclaimer().release(entry, guard), entry) : null;
         // One segment per lease: the entry's read-only base, scoped to this lease's arena.
         this.pixmap = Pixmap.wrap(NativeMemory.view(entry.base(), scope, leakWatch),
                 entry.width(), entry.height(), entry.format());
@@ -53,13 +52,13 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
         if (!scope.scope().isAlive() || !entry.pinUnlessFreed()) {
             throw closed();
         }
-        return new Shared(reclaimer, leaks, entry);
+        return new Shared(context, entry);
     }
 
     /** Kills the view, then drops the protection; the order is what makes a leaked segment harmless. */
     final void closeScopeAndRelease() {
         scope.close();  // also ends leak tracking: the watch runs as one of the scope's close actions
-        reclaimer.release(entry, guard);
+        context.reclaimer().release(entry, guard);
     }
 
     final boolean isOpen() {
@@ -82,8 +81,8 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
      */
     static final class Confined extends Lease {
         /** {@code guard} is a hazard slot this thread claimed, or {@link Reclaimer#COUNTED}. */
-        Confined(Reclaimer reclaimer, LeakDetector leaks, Entry entry, int guard) {
-            super(reclaimer, leaks, entry, guard, Arena.ofConfined());
+        Confined(LeaseContext context, Entry entry, int guard) {
+            super(context, entry, guard, Arena.ofConfined());
         }
 
         @Override
@@ -102,8 +101,8 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
         private final AtomicBoolean closing = new AtomicBoolean();
 
         /** Takes over a counted reference to {@code entry}. */
-        Shared(Reclaimer reclaimer, LeakDetector leaks, Entry entry) {
-            super(reclaimer, leaks, entry, Reclaimer.COUNTED, Arena.ofShared());
+        Shared(LeaseContext context, Entry entry) {
+            super(context, entry, Reclaimer.COUNTED, Arena.ofShared());
         }
 
         @Override

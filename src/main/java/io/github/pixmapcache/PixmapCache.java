@@ -34,8 +34,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      * This class validates arguments, copies pixels (before any lock), runs the find path and single
      * flight, and hands every change to the Engine, which holds the cache lock and everything it
      * guards (see the design comment there: the lock, the entry life cycle, what runs after unlock).
-     * Leases get the Reclaimer and the LeakDetector, a load's allocator gets Blocks: none of them
-     * calls back into the cache.
+     * Leases get a LeaseContext (the Reclaimer and the LeakDetector), a load's allocator gets
+     * Blocks: none of them calls back into the cache.
      *
      * Entries. Each pixmap is one block from the NativeAllocator (the single seam for native
      * memory), owned by exactly one Entry: cached (findable, charged against the budget, one counted
@@ -82,13 +82,15 @@ public final class PixmapCache<K> implements AutoCloseable {
     private final Blocks blocks;
     private final StatsCounter stats = new StatsCounter();
     private final Reclaimer reclaimer;
-    private final LeakDetector leakDetector = LeakDetector.fromSystemProperty();
+    /** What every lease of this cache gets: the reclaimer and the leak detector. */
+    private final LeaseContext leases;
     /** Loads in flight, one per key: single flight. */
     private final ConcurrentHashMap<K, Load> loads = new ConcurrentHashMap<>();
 
     private PixmapCache(Builder<K> builder) {
         this.blocks = new Blocks(builder.allocator, stats);
         this.reclaimer = new Reclaimer(builder.allocator, stats);
+        this.leases = new LeaseContext(reclaimer, LeakDetector.fromSystemProperty());
         this.engine = new Engine<>(builder.evictionPolicy, builder.maximumBytes,
                 new KeyTable(builder.allocator), stats, reclaimer, blocks);
     }
@@ -221,7 +223,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         } else {
             return null;
         }
-        return new Lease.Confined(reclaimer, leakDetector, entry, guard);
+        return new Lease.Confined(leases, entry, guard);
     }
 
     /**
@@ -241,7 +243,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         } else {
             return null;
         }
-        return new Lease.Confined(reclaimer, leakDetector, entry, guard);
+        return new Lease.Confined(leases, entry, guard);
     }
 
     /**
@@ -479,7 +481,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     }
 
     private PixmapLease countedLease(Entry pinned) {
-        return new Lease.Confined(reclaimer, leakDetector, pinned, Reclaimer.COUNTED);
+        return new Lease.Confined(leases, pinned, Reclaimer.COUNTED);
     }
 
     /* ---------------------------------------------------------------- Removing */
