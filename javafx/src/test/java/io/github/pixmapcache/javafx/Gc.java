@@ -14,7 +14,7 @@ final class Gc {
     }
 
     /** Fails with {@code state} if {@code condition} still does not hold after {@value #ROUNDS} collections. */
-    static void until(BooleanSupplier condition, Supplier<String> state) {
+    static void until(BooleanSupplier condition, Supplier<?> state) {
         for (int round = 0; round < ROUNDS; round++) {
             if (condition.getAsBoolean()) {
                 return;
@@ -32,7 +32,7 @@ final class Gc {
     }
 
     /** Collects a few times and checks that {@code condition} held throughout. */
-    static void throughout(int rounds, BooleanSupplier condition, Supplier<String> state) {
+    static void throughout(int rounds, BooleanSupplier condition, Supplier<?> state) {
         for (int round = 0; round < rounds; round++) {
             System.gc();
             try {
