@@ -24,7 +24,12 @@ import javafx.scene.image.WritableImage;
  * them at once, for applications that know the image is no longer shown.
  *
  * <p><b>Cost.</b> Creating an image takes one shared lease; closing it (on the cleaner's thread, or in
- * {@code release()}) is a handshake with every thread, tens of microseconds.
+ * {@code release()}) is a handshake with every thread, tens of microseconds. Pixels of entries the
+ * cache let go return only when the garbage collector finds their images unreachable, so between
+ * collections they can add up to more than the budget; {@code release()} bounds that.
+ *
+ * <p>Like every image over a {@code PixelBuffer}, it has no {@code PixelWriter}
+ * ({@link #getPixelWriter()} throws {@link UnsupportedOperationException}).
  */
 public final class PixmapImage extends WritableImage {
     private final PixelBuffer<IntBuffer> pixelBuffer;

@@ -30,7 +30,7 @@ record GalleryOptions(Mode mode, int images, int thumbWidth, int thumbHeight, in
 
     static final String USAGE = """
             javafx/gallery [--mode cache|heap] [--images 5000] [--thumb 160x120] [--budget-mib 48]
-                           [--rows-per-second 20] [--seconds 0] [--release gc|frames] [--headless]""";
+                           [--rows-per-second 20] [--seconds 0] [--release frames|gc] [--headless]""";
 
     long budgetBytes() {
         return budgetMiB * (1L << 20);
@@ -48,7 +48,7 @@ record GalleryOptions(Mode mode, int images, int thumbWidth, int thumbHeight, in
         int budget = 48;
         double rows = 20;
         double seconds = 0;
-        Release release = Release.GC;
+        Release release = Release.FRAMES;
         boolean headless = false;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
