@@ -90,9 +90,11 @@ public final class PixmapImage extends WritableImage {
 
     /**
      * Returns the pixels now instead of when the image becomes unreachable; later calls do nothing.
-     * Only for an image that is no longer shown: afterwards JavaFX's every read of the pixels throws
-     * {@link IllegalStateException} (the software renderer then draws the image transparent), and a
-     * hardware pipeline, which hands the buffer to native code, would read freed memory.
+     * Only for an image that is no longer shown: afterwards every read of the pixels from Java throws
+     * {@link IllegalStateException} (mouse picking over the image throws out of JavaFX's event
+     * handling; the software renderer draws its texture made earlier, or nothing when it must make a
+     * new one), and a hardware pipeline, which hands the buffer to native code to upload a texture,
+     * would read freed memory.
      */
     public void release() {
         pin.release();

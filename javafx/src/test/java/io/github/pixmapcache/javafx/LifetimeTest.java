@@ -3,6 +3,7 @@ package io.github.pixmapcache.javafx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.EvictionPolicy;
 import io.github.pixmapcache.Pixmap;
@@ -12,6 +13,10 @@ import java.lang.ref.WeakReference;
 import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import javafx.scene.Group;
+import javafx.scene.Scene;
+import javafx.scene.image.ImageView;
+import javafx.scene.paint.Color;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -82,6 +87,41 @@ class LifetimeTest {
             assertThrows(IllegalStateException.class, () -> pixels.get(0), "the FFM scope check refuses the read");
             image.release();  // a second release does nothing
             assertEquals(0, cache.stats().leasedDetachedBytes());
+        }
+    }
+
+    /**
+     * Misuse, and what it costs: after {@code release()} JavaFX's reads of the pixels throw (picking on
+     * the Application Thread) or draw nothing; what it renders is its texture made earlier or
+     * nothing, never the freed memory, which other pixmaps reuse here.
+     */
+    @Test
+    void anImageReleasedWhileShownNeverReadsFreedMemory() {
+        try (PixmapCache<String> cache = PixmapCache.<String>builder().build(); Arena arena = Arena.ofConfined()) {
+            Pixmap pixmap = Pixels.pattern(arena, SIDE, SIDE, 7, false);
+            cache.insert("p", pixmap);
+            PixmapImage image = PixmapImage.find(cache, "p");
+            try (Shown shown = Shown.show(image)) {
+                cache.clear();
+                image.release();
+                assertEquals(0, cache.stats().leasedDetachedBytes());
+                Pixmap other = Pixels.pattern(arena, SIDE, SIDE, 8, false);
+                for (int i = 0; i < 50; i++) {
+                    cache.insert("reuse" + i, other);
+                }
+                assertThrows(IllegalStateException.class, () -> shown.picks(1, 1));
+                int[] rendered = shown.snapshot();
+                int[] again = Pixels.argbPre(Fx.call(() -> {  // a new scene
+                    ImageView view = new ImageView(image);
+                    view.setMouseTransparent(true);
+                    return new Scene(new Group(view), SIDE, SIDE, Color.TRANSPARENT).snapshot(null);
+                }));
+                for (int[] snapshot : List.of(rendered, again)) {
+                    assertTrue(Pixels.firstDifference(Pixels.argbPre(pixmap), snapshot) == null
+                            || Pixels.firstDifference(new int[SIDE * SIDE], snapshot) == null,
+                            "neither the earlier texture nor transparent: " + Pixels.firstDifference(Pixels.argbPre(pixmap), snapshot));
+                }
+            }
         }
     }
 
