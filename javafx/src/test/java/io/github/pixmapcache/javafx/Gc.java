@@ -34,14 +34,21 @@ final class Gc {
     /** Collects a few times and checks that {@code condition} held throughout. */
     static void throughout(int rounds, BooleanSupplier condition, Supplier<?> state) {
         for (int round = 0; round < rounds; round++) {
+            collect(1);
+            if (!condition.getAsBoolean()) {
+                fail("false after collection " + round + ": " + state.get());
+            }
+        }
+    }
+
+    /** Collects {@code rounds} times, giving the cleaner's thread time after each. */
+    static void collect(int rounds) {
+        for (int round = 0; round < rounds; round++) {
             System.gc();
             try {
                 Thread.sleep(PAUSE_MILLIS);
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
-            }
-            if (!condition.getAsBoolean()) {
-                fail("false after collection " + round + ": " + state.get());
             }
         }
     }

@@ -13,6 +13,7 @@ import java.lang.ref.WeakReference;
 import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javafx.scene.Group;
 import javafx.scene.Scene;
 import javafx.scene.image.ImageView;
@@ -67,7 +68,7 @@ class LifetimeTest {
             PixmapImage image = PixmapImage.find(cache, "p");
             try (Shown shown = Shown.show(image)) {
                 cache.close();
-                Gc.throughout(3, () -> true, () -> "");
+                Gc.collect(3);
                 assertNull(Pixels.firstDifference(Pixels.argbPre(pixmap), shown.snapshot()));
                 assertNull(Pixels.firstDifference(Pixels.argbPre(pixmap), Pixels.argbPre(image)));
             }
@@ -101,6 +102,13 @@ class LifetimeTest {
             Pixmap pixmap = Pixels.pattern(arena, SIDE, SIDE, 7, false);
             cache.insert("p", pixmap);
             PixmapImage image = PixmapImage.find(cache, "p");
+            List<Throwable> uncaught = new CopyOnWriteArrayList<>();  // picking on pulses and mouse events
+            Thread.UncaughtExceptionHandler before = Fx.call(() -> {
+                Thread fxThread = Thread.currentThread();
+                Thread.UncaughtExceptionHandler previous = fxThread.getUncaughtExceptionHandler();
+                fxThread.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+                return previous;
+            });
             try (Shown shown = Shown.show(image)) {
                 cache.clear();
                 image.release();
@@ -121,6 +129,11 @@ class LifetimeTest {
                             || Pixels.firstDifference(new int[SIDE * SIDE], snapshot) == null,
                             "neither the earlier texture nor transparent: " + Pixels.firstDifference(Pixels.argbPre(pixmap), snapshot));
                 }
+            } finally {
+                Fx.run(() -> Thread.currentThread().setUncaughtExceptionHandler(before));
+            }
+            for (Throwable e : uncaught) {
+                assertEquals(IllegalStateException.class, e.getClass(), "only the FFM runtime's refusal: " + e);
             }
         }
     }

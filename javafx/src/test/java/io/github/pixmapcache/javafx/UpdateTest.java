@@ -113,7 +113,7 @@ class UpdateTest {
         }
         try (Shown shown = Shown.show(image)) {
             cache.clear();
-            Gc.throughout(3, () -> true, () -> "");
+            Gc.collect(3);
             assertNull(Pixels.firstDifference(Pixels.argbPre(expected), shown.snapshot()));
         }
         return new WeakReference<>(image);
