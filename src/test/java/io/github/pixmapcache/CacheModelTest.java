@@ -1,6 +1,6 @@
 package io.github.pixmapcache;
 
-import static io.github.pixmapcache.CacheModel.NEVER_VALID;
+import static io.github.pixmapcache.testing.CacheModel.NEVER_VALID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.pixmapcache.CacheModel.Anonymous;
-import io.github.pixmapcache.CacheModel.Named;
-import io.github.pixmapcache.CacheModel.Slot;
-import io.github.pixmapcache.CacheModel.Spec;
+import io.github.pixmapcache.testing.CacheFixture;
+import io.github.pixmapcache.testing.CacheModel;
+import io.github.pixmapcache.testing.CacheModel.Anonymous;
+import io.github.pixmapcache.testing.CacheModel.Named;
+import io.github.pixmapcache.testing.CacheModel.Slot;
+import io.github.pixmapcache.testing.CacheModel.Spec;
+import io.github.pixmapcache.testing.TestAllocator;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Model-based test: seeded random sequences of operations run against a single-threaded LRU
@@ -39,27 +43,19 @@ class CacheModelTest {
     private static final int LONGEST_HOLD = 20;
     private static final PixelFormat[] FORMATS = PixelFormat.values();
 
+    @RegisterExtension
+    final CacheFixture caches = new CacheFixture();
+
     @Test
     void randomOperationSequencesMatchTheModel() {
         for (int i = 0; i < SEQUENCES; i++) {
-            new Sequence(BASE_SEED + i).run();
+            new Sequence(caches, BASE_SEED + i).run();
         }
     }
 
     @Test
     void aSeedReplaysTheSameHistory() {
-        assertEquals(new Sequence(BASE_SEED).run(), new Sequence(BASE_SEED).run());
-    }
-
-    /** Pixels derived from the spec's id alone: a fill colour, then a few single pixels. */
-    private static Pixmap draw(Arena arena, Spec spec) {
-        Pixmap pixmap = Pixmap.allocate(arena, spec.width(), spec.height(), spec.format());
-        SplittableRandom colours = new SplittableRandom(spec.id());
-        pixmap.fill(colours.nextInt());
-        for (int i = 0; i < 4; i++) {
-            pixmap.setArgb(colours.nextInt(spec.width()), colours.nextInt(spec.height()), colours.nextInt());
-        }
-        return pixmap;
+        assertEquals(new Sequence(caches, BASE_SEED).run(), new Sequence(caches, BASE_SEED).run());
     }
 
     /** A Key the cache handed out, with the model's id for it ({@link CacheModel#NEVER_VALID} if none). */
@@ -81,7 +77,7 @@ class CacheModelTest {
     private static final class Sequence {
         private final long seed;
         private final SplittableRandom random;
-        private final TestAllocator allocator = new TestAllocator();
+        private final TestAllocator allocator;
         private final PixmapCache<String> cache;
         private final CacheModel model;
         private final List<IssuedKey> issuedKeys = new ArrayList<>();
@@ -93,11 +89,13 @@ class CacheModelTest {
         private int nextPixmapId;
         private int step;
 
-        Sequence(long seed) {
+        /** A sequence whose allocator and cache {@code caches} checks and closes after the test too. */
+        Sequence(CacheFixture caches, long seed) {
             this.seed = seed;
             this.random = new SplittableRandom(seed);
             long budget = random.nextLong(1_024, LARGEST_BUDGET / 2 + 1);
-            this.cache = allocator.<String>builder().maximumBytes(budget).evictionPolicy(EvictionPolicy.LRU).build();
+            this.allocator = caches.newAllocator();
+            this.cache = caches.track(allocator.<String>builder().maximumBytes(budget).evictionPolicy(EvictionPolicy.LRU).build());
             this.model = new CacheModel(budget);
             history.add("build(maximumBytes " + budget + ")");
         }
@@ -341,7 +339,7 @@ class CacheModelTest {
         }
 
         private void assertPixels(Spec expected, Pixmap actual, String what) {
-            Pixmap wanted = expectedPixmaps.computeIfAbsent(expected.id(), _ -> draw(expectedArena, expected));
+            Pixmap wanted = expectedPixmaps.computeIfAbsent(expected.id(), _ -> expected.draw(expectedArena));
             assertTrue(wanted.contentEquals(actual), what + ": expected the pixels of " + expected + ", got " + actual);
         }
 
@@ -350,7 +348,7 @@ class CacheModelTest {
         /** Calls {@code call} with a freshly drawn source pixmap whose memory is gone afterwards. */
         private <T> T withSource(Spec spec, Function<Pixmap, T> call) {
             try (Arena arena = Arena.ofConfined()) {
-                return call.apply(draw(arena, spec));
+                return call.apply(spec.draw(arena));
             }
         }
 

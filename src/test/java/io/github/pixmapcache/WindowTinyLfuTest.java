@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pixmapcache.testing.CacheFixture;
+import io.github.pixmapcache.testing.TestAllocator;
 import java.lang.foreign.Arena;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,18 +23,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class WindowTinyLfuTest {
     private static final int UNIT = 100;
 
-    private final TestCaches caches = new TestCaches();
-    private final Arena arena = caches.arena;
-    private final TestAllocator allocator = caches.allocator;
-
-    @AfterEach
-    void closeCachesAndCheckNothingLeaked() {
-        caches.closeAndAssertNothingLeaked();
-    }
+    @RegisterExtension
+    final CacheFixture caches = new CacheFixture();
+    private final Arena arena = caches.arena();
+    private final TestAllocator allocator = caches.allocator();
 
     @Test
     void isTheDefaultPolicy() {
-        PixmapCache<String> cache = caches.track(allocator.<String>builder().maximumBytes(10 * UNIT).build());
+        PixmapCache<String> cache = caches.cache(10 * UNIT);
         fillHot(cache, 9);
 
         scan(cache, 100);
