@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.pixmapcache.internal.index.KeyTable;
 import io.github.pixmapcache.testing.CacheFixture;
 import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -212,12 +212,7 @@ class AllocationFailureTest {
 
     /** An RGBA pixmap in the test arena whose bytes follow from {@code seed}. */
     private Pixmap patterned(int width, int height, int seed) {
-        Pixmap pixmap = Pixmap.allocate(arena, width, height, PixelFormat.RGBA_8888);
-        MemorySegment pixels = pixmap.segment();
-        for (long i = 0; i < pixels.byteSize(); i++) {
-            pixels.set(ValueLayout.JAVA_BYTE, i, (byte) (seed * 31 + i * 7));
-        }
-        return pixmap;
+        return TestPixmaps.patterned(arena, width, height, seed);
     }
 
     /** A loader's step: draws {@code source} into a pixmap from {@code pixmaps}. */

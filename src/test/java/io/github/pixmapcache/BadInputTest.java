@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.github.pixmapcache.testing.CacheFixture;
 import io.github.pixmapcache.testing.CountingArena;
 import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -249,9 +250,7 @@ class BadInputTest {
     }
 
     private Pixmap filled(int argb) {
-        Pixmap pixmap = Pixmap.allocate(arena, 4, 4, PixelFormat.BGRA_8888_PRE);
-        pixmap.fill(argb);
-        return pixmap;
+        return TestPixmaps.solid(arena, 4, 4, argb);
     }
 
     private Pixmap released() {

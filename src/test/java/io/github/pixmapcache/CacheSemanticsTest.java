@@ -15,6 +15,7 @@ import io.github.pixmapcache.testing.CacheFixture;
 import io.github.pixmapcache.testing.CacheModel;
 import io.github.pixmapcache.testing.CacheModel.Spec;
 import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
@@ -720,9 +721,7 @@ class CacheSemanticsTest {
 
     /** A one-row BGRA pixmap of {@code bytes} bytes (a multiple of 4) and one colour. */
     private Pixmap solid(int argb, long bytes) {
-        Pixmap pixmap = Pixmap.allocate(arena, (int) (bytes / 4), 1, PixelFormat.BGRA_8888_PRE);
-        pixmap.fill(argb);
-        return pixmap;
+        return TestPixmaps.solidRow(arena, bytes, argb);
     }
 
     /** Inserts a UNIT-byte pixmap under each name, in order. */

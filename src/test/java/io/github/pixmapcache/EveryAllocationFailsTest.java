@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.pixmapcache.internal.index.KeyTable;
 import io.github.pixmapcache.testing.CacheFixture;
 import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -400,13 +400,6 @@ class EveryAllocationFailsTest {
 
     /** A caller-owned RGBA pixmap whose bytes follow from {@code id}; one per id, shared by runs. */
     private Pixmap source(int id, int width, int height) {
-        return sources.computeIfAbsent(id, unused -> {
-            Pixmap pixmap = Pixmap.allocate(arena, width, height, PixelFormat.RGBA_8888);
-            MemorySegment pixels = pixmap.segment();
-            for (long i = 0; i < pixels.byteSize(); i++) {
-                pixels.set(ValueLayout.JAVA_BYTE, i, (byte) (id * 31 + i * 7));
-            }
-            return pixmap;
-        });
+        return sources.computeIfAbsent(id, unused -> TestPixmaps.patterned(arena, width, height, id));
     }
 }

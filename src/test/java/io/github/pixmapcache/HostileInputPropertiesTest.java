@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.pixmapcache.testing.CacheFixture;
 import io.github.pixmapcache.testing.CountingArena;
 import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
@@ -414,8 +415,6 @@ class HostileInputPropertiesTest {
     }
 
     private Pixmap filled(int argb) {
-        Pixmap pixmap = Pixmap.allocate(arena, 4, 4, PixelFormat.BGRA_8888_PRE);
-        pixmap.fill(argb);
-        return pixmap;
+        return TestPixmaps.solid(arena, 4, 4, argb);
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.testing.CacheFixture;
 import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -285,11 +286,7 @@ class LeakDetectionTest {
     }
 
     private Pixmap gradient() {
-        Pixmap pixmap = Pixmap.allocate(arena, UNIT / 4, 1, PixelFormat.BGRA_8888_PRE);
-        for (int x = 0; x < pixmap.width(); x++) {
-            pixmap.setArgb(x, 0, 0xFF000000 | x * 0x030507);
-        }
-        return pixmap;
+        return TestPixmaps.gradientRow(arena, UNIT / 4);
     }
 
     /** The leak logger's records, and a semaphore released once per record. */

@@ -14,6 +14,7 @@ import io.github.pixmapcache.PixmapCache.Key;
 import io.github.pixmapcache.internal.memory.NativeAllocator;
 import io.github.pixmapcache.testing.CacheFixture;
 import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -452,17 +453,11 @@ class LeaseLifetimeTest {
 
     /** Every pixel differs: opaque, with x in each channel. */
     private Pixmap gradient() {
-        Pixmap pixmap = Pixmap.allocate(arena, UNIT / 4, 1, PixelFormat.BGRA_8888_PRE);
-        for (int x = 0; x < pixmap.width(); x++) {
-            pixmap.setArgb(x, 0, 0xFF000000 | x * 0x030507);
-        }
-        return pixmap;
+        return TestPixmaps.gradientRow(arena, UNIT / 4);
     }
 
     private Pixmap solidBlue() {
-        Pixmap pixmap = Pixmap.allocate(arena, UNIT / 4, 1, PixelFormat.BGRA_8888_PRE);
-        pixmap.fill(BLUE);
-        return pixmap;
+        return TestPixmaps.solidRow(arena, UNIT, BLUE);
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.github.pixmapcache;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.pixmapcache.internal.index.KeyTable;
 import io.github.pixmapcache.testing.CacheFixture;
 import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -373,12 +373,8 @@ class SoakTest {
     private Pixmap source(int id) {
         int key = id / VARIANTS;
         int variant = id % VARIANTS;
-        Pixmap pixmap = Pixmap.allocate(arena, 4 + (key * 7 + variant * 3) % 13, 2 + variant, PixelFormat.RGBA_8888);
-        MemorySegment pixels = pixmap.segment();
-        for (long i = 4; i < pixels.byteSize(); i++) {
-            pixels.set(JAVA_BYTE, i, (byte) (id * 31 + i * 7));
-        }
-        pixels.set(JAVA_INT_UNALIGNED, 0, id);
+        Pixmap pixmap = TestPixmaps.patterned(arena, 4 + (key * 7 + variant * 3) % 13, 2 + variant, id);
+        pixmap.segment().set(JAVA_INT_UNALIGNED, 0, id);
         return pixmap;
     }
 }

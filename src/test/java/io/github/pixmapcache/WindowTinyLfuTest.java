@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.testing.CacheFixture;
 import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -176,9 +177,7 @@ class WindowTinyLfuTest {
     }
 
     private Pixmap solid(long bytes) {
-        Pixmap pixmap = Pixmap.allocate(arena, (int) (bytes / 4), 1, PixelFormat.BGRA_8888_PRE);
-        pixmap.fill(0xFF336699);
-        return pixmap;
+        return TestPixmaps.solidRow(arena, bytes, 0xFF336699);
     }
 
     private PixmapCache<String> cache(EvictionPolicy policy, long maximumBytes) {
