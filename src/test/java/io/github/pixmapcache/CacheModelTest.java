@@ -95,7 +95,8 @@ class CacheModelTest {
             this.random = new SplittableRandom(seed);
             long budget = random.nextLong(1_024, LARGEST_BUDGET / 2 + 1);
             this.allocator = caches.newAllocator();
-            this.cache = caches.track(allocator.<String>builder().maximumBytes(budget).evictionPolicy(EvictionPolicy.LRU).build());
+            this.cache = caches.track(
+                    allocator.<String>builder().maximumBytes(budget).evictionPolicy(EvictionPolicy.LRU).build());
             this.model = new CacheModel(budget);
             history.add("build(maximumBytes " + budget + ")");
         }

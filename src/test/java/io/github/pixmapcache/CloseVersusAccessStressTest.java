@@ -69,7 +69,8 @@ class CloseVersusAccessStressTest {
 
     private void runRound(Disruption disruption, long seed) throws InterruptedException {
         TestAllocator allocator = caches.newAllocator();
-        PixmapCache<String> cache = caches.track(allocator.<String>builder().maximumBytes(2L * KEYS * SIDE * SIDE).build());
+        PixmapCache<String> cache =
+                caches.track(allocator.<String>builder().maximumBytes(2L * KEYS * SIDE * SIDE).build());
         Key[] keys = new Key[KEYS];
         for (int i = 0; i < KEYS; i++) {
             cache.insert(nameOf(i), SOURCES[i]);

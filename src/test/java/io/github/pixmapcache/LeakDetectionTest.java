@@ -45,7 +45,7 @@ class LeakDetectionTest {
     /** Collections during which a report must not come. */
     private static final int QUIET_COLLECTIONS = 5;
     private static final long GC_WAIT_MS = 20;
-    /** Leases the level tests drop; at level sampled about one in {@link LeakDetector#SAMPLING_INTERVAL} is reported. */
+    /** Leases the level tests drop; at level sampled one in {@link LeakDetector#SAMPLING_INTERVAL} is reported. */
     private static final int DROPPED = 64 * LeakDetector.SAMPLING_INTERVAL;
     /**
      * The reports level sampled may give for {@link #DROPPED} leases: a quarter to four times the
@@ -270,8 +270,8 @@ class LeakDetectionTest {
                 return;
             }
         }
-        throw new AssertionError(reports.count() + " leaks reported after " + MAX_COLLECTIONS + " collections, expected "
-                + count);
+        throw new AssertionError(
+                reports.count() + " leaks reported after " + MAX_COLLECTIONS + " collections, expected " + count);
     }
 
     /** Collects until {@link #QUIET_COLLECTIONS} collections in a row bring no report. */

@@ -322,7 +322,7 @@ class SoakTest {
             }
         }
 
-        /** usedBytes() waits for the operation in progress, so with the budget held still it is never above it, by a byte. */
+        /** usedBytes() waits for the operation in progress: with the budget held still, never above it by a byte. */
         private void readCounters() {
             CacheStats stats = cache.stats();
             assertTrue(stats.usedBytes() >= 0 && stats.entries() >= 0 && stats.leasedDetachedBytes() >= 0, stats::toString);

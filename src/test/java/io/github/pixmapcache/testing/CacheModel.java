@@ -43,7 +43,7 @@ public final class CacheModel {
             return (row + 3) / 4 * 4 * height;
         }
 
-        /** A new pixmap in {@code arena} with this spec's pixels: a fill colour, then a few single pixels, all from the id. */
+        /** A new pixmap in {@code arena} with this spec's pixels: a fill colour and four single pixels, from the id. */
         public Pixmap draw(Arena arena) {
             Pixmap pixmap = Pixmap.allocate(arena, width, height, format);
             SplittableRandom colours = new SplittableRandom(id);

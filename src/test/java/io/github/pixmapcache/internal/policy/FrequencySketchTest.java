@@ -58,8 +58,9 @@ class FrequencySketchTest {
             exact += estimate == key.getValue() ? 1 : 0;
         }
         assertTrue(exact >= keys * 95 / 100, exact + " of " + keys + " estimates exact");
-        long falsePositives = random.ints(10_000).filter(hash -> !counts.containsKey(hash) && sketch.frequency(hash) > 0).count();
-        // With four independent counters per key about 0.3% of unseen keys collide on all four; one shared counter would give 6%.
+        long falsePositives =
+                random.ints(10_000).filter(hash -> !counts.containsKey(hash) && sketch.frequency(hash) > 0).count();
+        // Four independent counters per key: about 0.3% of unseen keys collide on all four; one counter: about 6%.
         assertTrue(falsePositives < 200, falsePositives + " of 10,000 unseen keys estimated above 0");
     }
 

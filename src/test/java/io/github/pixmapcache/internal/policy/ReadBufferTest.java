@@ -42,7 +42,7 @@ class ReadBufferTest {
         assertEquals(offered.size(), fillOwnRing(offered.size()).size(), "drained, the ring takes as many again");
     }
 
-    /** A ring with one writer never loses a CAS, so every accepted read must arrive, in order, though drains overlap its writes. */
+    /** A ring with one writer never loses a CAS: every accepted read must arrive, in order, though drains overlap. */
     @Test
     void withOneReaderAndAConcurrentDrainerEveryAcceptedReadArrivesOnceInOrder() throws InterruptedException {
         List<Integer> drained = new ArrayList<>();
@@ -66,13 +66,14 @@ class ReadBufferTest {
         }
     }
 
-    /** Threads may share a ring and lose reads to each other, but a read arrives at most once, and each thread's in its order. */
+    /** Threads sharing a ring may lose reads to each other, but a read arrives at most once, each thread's in order. */
     @Test
     void withManyReadersNoReadIsDuplicatedOrInventedAndEachThreadsStayInOrder() throws InterruptedException {
         int threads = 4;
         int readsPerThread = READS / threads;
         List<Integer> drained = new ArrayList<>();
-        AtomicBoolean[] done = IntStream.range(0, threads).mapToObj(t -> new AtomicBoolean()).toArray(AtomicBoolean[]::new);
+        AtomicBoolean[] done =
+                IntStream.range(0, threads).mapToObj(t -> new AtomicBoolean()).toArray(AtomicBoolean[]::new);
         List<Thread> readers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
@@ -120,7 +121,7 @@ class ReadBufferTest {
         return drained;
     }
 
-    /** Offers until the ring takes the read: spins while the drainer is at work, yields now and then so that it can run. */
+    /** Offers until the ring takes the read: spins while the drainer works, yields now and then to let it run. */
     private void offerUntilAccepted(int read) {
         for (int spins = 1; !buffer.offer(read); spins++) {
             if (spins % 64 == 0) {
@@ -131,7 +132,7 @@ class ReadBufferTest {
         }
     }
 
-    /** Drains into {@code drained}; on a machine with fewer cores than threads, yields when there was nothing. */
+    /** Drains into {@code drained}; yields when there was nothing, for machines with fewer cores than threads. */
     private void drainOrYield(List<Integer> drained) {
         int before = drained.size();
         buffer.drainTo(drained::add);

@@ -44,7 +44,7 @@ class WindowTinyLfuOrderTest {
 
         FakeEntry newcomer = cache.add("new", UNIT);
 
-        assertEquals(List.of(entries.get(9)), cache.evicted, "the window's oldest, seen once, against main's oldest, seen once");
+        assertEquals(List.of(entries.get(9)), cache.evicted, "the window's oldest against main's, each seen once");
         assertSame(newcomer, cache.order.victim(), "the next candidate, still as frequent as main's oldest");
     }
 
