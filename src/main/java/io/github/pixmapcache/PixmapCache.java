@@ -48,9 +48,12 @@ import java.util.function.Consumer;
  * {@code usedBytes()} read under it, so that they never see a change half counted. Finds take no
  * lock: the index is a {@link ConcurrentHashMap}, the key table is read through a published
  * snapshot, and accesses are recorded in a {@link ReadBuffer} that the lock holder drains before
- * it evicts. Pixels are allocated and copied before the lock is taken; detached entries are
- * released, and retired key tables disposed, after it is released ({@link DeferredReleases}); no
- * user code runs under it.
+ * it evicts, and before it unlocks after taking entries out (so that no ring keeps a key or entry
+ * the cache let go). Pixels are allocated and copied before the lock is taken; detached entries
+ * are released, and retired key tables disposed, after it is released ({@link DeferredReleases}).
+ * The only user code under it is the key's hashCode and equals inside the index; whatever they do
+ * (throw, or change), the budget and the books hold: the key may be lost, a stale mapping left
+ * behind is a miss, and {@code clear()} drops it.
  *
  * <p><b>Races we accept.</b> A find that overlaps a removal, eviction, replacement or clear of its
  * entry may still return a lease on the old pixmap: the find is ordered before the change, and the
@@ -301,7 +304,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         try {
             ensureOpen();
             Entry entry = keyedEntries.remove(key);
-            if (entry == null) {
+            if (entry == null || !entry.isCached()) {  // a stale mapping is dropped, not detached again
                 return false;
             }
             detach(entry, releases);

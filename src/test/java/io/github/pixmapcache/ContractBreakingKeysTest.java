@@ -170,6 +170,11 @@ class ContractBreakingKeysTest {
             return hash;
         }
 
+        /** The hash it starts with. */
+        int hashCodeWhenUnbroken() {
+            return id;
+        }
+
         @Override
         public boolean equals(Object other) {
             return other instanceof BrokenKey key && key.id == id;

@@ -28,7 +28,7 @@ public final class CacheModel {
     /** A key in the model: a user key, or the id of an anonymous entry (one per generated Key). */
     public sealed interface Slot permits Named, Anonymous {}
 
-    public record Named(String key) implements Slot {}
+    public record Named(Object key) implements Slot {}
 
     public record Anonymous(int id) implements Slot {}
 
@@ -45,7 +45,11 @@ public final class CacheModel {
 
         /** A new pixmap in {@code arena} with this spec's pixels: a fill colour and four single pixels, from the id. */
         public Pixmap draw(Arena arena) {
-            Pixmap pixmap = Pixmap.allocate(arena, width, height, format);
+            return paint(Pixmap.allocate(arena, width, height, format));
+        }
+
+        /** Paints this spec's pixels into {@code pixmap}, which has its shape; returns it. */
+        public Pixmap paint(Pixmap pixmap) {
             SplittableRandom colours = new SplittableRandom(id);
             pixmap.fill(colours.nextInt());
             for (int i = 0; i < 4; i++) {
@@ -74,7 +78,7 @@ public final class CacheModel {
         this.maximumBytes = maximumBytes;
     }
 
-    public boolean insert(String key, Spec spec) {
+    public boolean insert(Object key, Spec spec) {
         if (rejects(spec)) {
             return false;
         }
