@@ -49,7 +49,7 @@ class LeakDetectionTest {
     private static final int DROPPED = 64 * LeakDetector.SAMPLING_INTERVAL;
     /**
      * The reports level sampled may give for {@link #DROPPED} leases: a quarter to four times the
-     * 64 expected. Outside these the binomial tail is below 1e-13; a detector that tracks every
+     * 64 expected. Outside these the binomial tail is below 1e-12; a detector that tracks every
      * lease reports all {@value #DROPPED}, one that tracks one in a thousand about 8.
      */
     private static final int SAMPLED_FEWEST = DROPPED / LeakDetector.SAMPLING_INTERVAL / 4;
