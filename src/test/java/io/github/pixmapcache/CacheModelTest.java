@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.pixmapcache.testing.BrokenKey;
 import io.github.pixmapcache.testing.CacheFixture;
 import io.github.pixmapcache.testing.CacheModel;
 import io.github.pixmapcache.testing.CacheModel.Anonymous;
@@ -114,9 +115,9 @@ class CacheModelTest {
         private final SplittableRandom random;
         private final TestAllocator allocator;
         private final PixmapCache<Object> cache;
-        /** User keys whose hashCode throws while {@code throwing}; the model knows them by name. */
-        private final ContractBreakingKeysTest.BrokenKey[] brokenKeys = {
-            new ContractBreakingKeysTest.BrokenKey(0), new ContractBreakingKeysTest.BrokenKey(1)};
+        /** User keys whose hashCode throws while they are throwing; the model knows them by name. */
+        private final BrokenKey[] brokenKeys = {
+            new BrokenKey(0), new BrokenKey(1)};
         private final CacheModel model;
         private final List<IssuedKey> issuedKeys = new ArrayList<>();
         private final Map<Integer, IssuedKey> keysById = new HashMap<>();
@@ -192,7 +193,7 @@ class CacheModelTest {
             Spec spec = randomSpec();
             log("insert(" + key + ", " + spec + ")");
             if (refuses(key) && spec.byteSize() <= model.maximumBytes()) {  // a size check comes first
-                logged(assertThrows(ContractBreakingKeysTest.BrokenKey.Refused.class,
+                logged(assertThrows(BrokenKey.Refused.class,
                         () -> withSource(spec, pixmap -> cache.insert(key, pixmap))));
                 return;
             }
@@ -231,7 +232,7 @@ class CacheModelTest {
             Object key = randomUserKey();
             log("find(" + key + ")");
             if (refuses(key)) {
-                logged(assertThrows(ContractBreakingKeysTest.BrokenKey.Refused.class, () -> cache.find(key)));
+                logged(assertThrows(BrokenKey.Refused.class, () -> cache.find(key)));
                 return;
             }
             checkFound(cache.find(key), new Named(modelKey(key)));
@@ -247,7 +248,7 @@ class CacheModelTest {
             Spec spec = how == 1 ? new Spec(nextPixmapId++, 64, 65, PixelFormat.RGBA_8888) : randomSpec();
             log("computeIfAbsent(" + key + ", " + (how == 0 ? "throws IOException" : spec) + ")");
             if (refuses(key)) {
-                logged(assertThrows(ContractBreakingKeysTest.BrokenKey.Refused.class,
+                logged(assertThrows(BrokenKey.Refused.class,
                         () -> cache.computeIfAbsent(key, (k, pixmaps) -> fail("loaded"))));
                 return;
             }
@@ -281,9 +282,9 @@ class CacheModelTest {
         }
 
         private void toggleBrokenKey() {
-            ContractBreakingKeysTest.BrokenKey key = brokenKeys[random.nextInt(brokenKeys.length)];
-            key.throwing = !key.throwing;
-            log(key + (key.throwing ? " starts" : " stops") + " throwing from hashCode");
+            BrokenKey key = brokenKeys[random.nextInt(brokenKeys.length)];
+            key.setThrowing(!key.isThrowing());
+            log(key + (key.isThrowing() ? " starts" : " stops") + " throwing from hashCode");
         }
 
         private void findByKey() {
@@ -325,7 +326,7 @@ class CacheModelTest {
             Object key = randomUserKey();
             log("remove(" + key + ")");
             if (refuses(key)) {
-                logged(assertThrows(ContractBreakingKeysTest.BrokenKey.Refused.class, () -> cache.remove(key)));
+                logged(assertThrows(BrokenKey.Refused.class, () -> cache.remove(key)));
                 return;
             }
             boolean removed = logged(cache.remove(key));
@@ -512,7 +513,7 @@ class CacheModelTest {
 
         /** The model's name for a user key: a broken key's hashCode must never run inside the model. */
         private Object modelKey(Object key) {
-            return key instanceof ContractBreakingKeysTest.BrokenKey broken ? "broken " + brokenIndex(broken) : key;
+            return key instanceof BrokenKey broken ? "broken " + brokenIndex(broken) : key;
         }
 
         private Object userKey(Object modelKey) {
@@ -524,7 +525,7 @@ class CacheModelTest {
             return modelKey;
         }
 
-        private int brokenIndex(ContractBreakingKeysTest.BrokenKey key) {
+        private int brokenIndex(BrokenKey key) {
             for (int i = 0; i < brokenKeys.length; i++) {
                 if (brokenKeys[i] == key) {
                     return i;
@@ -534,7 +535,7 @@ class CacheModelTest {
         }
 
         private static boolean refuses(Object key) {
-            return key instanceof ContractBreakingKeysTest.BrokenKey broken && broken.throwing;
+            return key instanceof BrokenKey broken && broken.isThrowing();
         }
 
         /** Mostly a Key the model holds, otherwise any Key issued so far (stale or never valid). */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.internal.index.KeyTable;
+import io.github.pixmapcache.testing.BrokenKey;
 import io.github.pixmapcache.testing.CacheFixture;
 import io.github.pixmapcache.testing.TestAllocator;
 import io.github.pixmapcache.testing.TestPixmaps;
@@ -130,7 +131,7 @@ class SoakTest {
             keys[KEYS + OWN_KEYS + i] = foreign.insert(sources[0]);
         }
         for (int i = 0; i < BROKEN_KEYS; i++) {
-            keys[KEYS + OWN_KEYS + FOREIGN_KEYS + i] = new ContractBreakingKeysTest.BrokenKey(i);
+            keys[KEYS + OWN_KEYS + FOREIGN_KEYS + i] = new BrokenKey(i);
         }
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<HostileWorker> workers = new ArrayList<>();
@@ -148,7 +149,7 @@ class SoakTest {
             throw new AssertionError("a hostile soak thread failed", failure.get());
         }
         for (int i = 0; i < BROKEN_KEYS; i++) {
-            ((ContractBreakingKeysTest.BrokenKey) keys[KEYS + OWN_KEYS + FOREIGN_KEYS + i]).throwing = false;
+            ((BrokenKey) keys[KEYS + OWN_KEYS + FOREIGN_KEYS + i]).setThrowing(false);
         }
         hostile.clear();
         assertEquals(0, hostile.size());
@@ -462,7 +463,7 @@ class SoakTest {
                 } else {
                     cache.clear();
                 }
-            } catch (PixmapAllocationException | LoaderFailure | ContractBreakingKeysTest.BrokenKey.Refused expected) {
+            } catch (PixmapAllocationException | LoaderFailure | BrokenKey.Refused expected) {
                 // documented: no memory, the loader's own failure, a key whose hashCode threw
             } catch (IOException expected) {
                 // the loader's own checked exception, unwrapped
@@ -495,11 +496,11 @@ class SoakTest {
 
         /** Makes a broken key throw, stop throwing, or change its hash while it may be cached. */
         private void breakAKey() {
-            var key = (ContractBreakingKeysTest.BrokenKey) keys[KEYS + OWN_KEYS + FOREIGN_KEYS + random.nextInt(BROKEN_KEYS)];
+            var key = (BrokenKey) keys[KEYS + OWN_KEYS + FOREIGN_KEYS + random.nextInt(BROKEN_KEYS)];
             switch (random.nextInt(3)) {
-                case 0 -> key.throwing = !key.throwing;
-                case 1 -> key.hash = random.nextInt(4);
-                default -> key.hash = key.hashCodeWhenUnbroken();
+                case 0 -> key.setThrowing(!key.isThrowing());
+                case 1 -> key.setHash(random.nextInt(4));
+                default -> key.setHash(key.hashCodeWhenUnbroken());
             }
         }
 
