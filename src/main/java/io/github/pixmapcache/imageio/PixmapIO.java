@@ -15,10 +15,12 @@ import java.util.Objects;
  */
 public final class PixmapIO {
     /**
-     * The zlib level {@link #writePng(Pixmap, OutputStream)} uses; bench/RESULTS.md ("PNG encoding")
-     * measures it against {@code ImageIO.write}.
+     * The compression {@link #writePng(Pixmap, OutputStream)} uses: automatic, zlib level 4 for rows
+     * of drawn graphics (maps, icons, text) and level 1 for photographic rows, where higher levels
+     * cost twice the time for little gain. bench/RESULTS.md ("PNG encoding") measures it against
+     * {@code ImageIO.write}.
      */
-    public static final int DEFAULT_PNG_COMPRESSION = 6;
+    public static final int DEFAULT_PNG_COMPRESSION = PngEncoder.AUTOMATIC;
 
     private PixmapIO() {}
 
@@ -46,8 +48,12 @@ public final class PixmapIO {
      * is 255, else straight (un-premultiplied) RGBA, so that decoding and premultiplying again gives
      * back the exact bytes. {@code out} is neither flushed nor closed.
      *
-     * @param compressionLevel zlib level from 0 (stored, no filtering) to 9 (smallest, slowest)
-     * @throws IllegalArgumentException if the size is not positive or the level is not 0..9
+     * <p>Rows where many pixels repeat a neighbour (drawn graphics) are written unfiltered, others
+     * (photographic) with the PNG filter of least sum of absolute differences, libpng's heuristic.
+     *
+     * @param compressionLevel zlib level from 0 (stored, no filtering) to 9 (smallest, slowest), or
+     *     {@link #DEFAULT_PNG_COMPRESSION}
+     * @throws IllegalArgumentException if the size is not positive or the level is not -1..9
      * @throws IndexOutOfBoundsException if the region reaches outside the pixmap
      * @throws IllegalStateException if the pixmap's memory has been released
      * @throws IOException if {@code out} throws
