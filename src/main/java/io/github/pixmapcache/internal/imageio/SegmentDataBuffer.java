@@ -20,6 +20,15 @@ final class SegmentDataBuffer extends DataBuffer {
         this.base = base;
     }
 
+    MemorySegment segment() {
+        return segment;
+    }
+
+    /** The segment offset of element 0. */
+    long base() {
+        return base;
+    }
+
     @Override
     public int getElem(int bank, int i) {
         return Byte.toUnsignedInt(segment.get(ValueLayout.JAVA_BYTE, base + i));
