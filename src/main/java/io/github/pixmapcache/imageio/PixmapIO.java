@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -77,6 +78,11 @@ public final class PixmapIO {
         requireDecodeArguments(allocator, options);
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such file to decode");
+        }
+        if (file.getFileSystem() != FileSystems.getDefault()) {  // a zip or in-memory file system: no java.io.File
+            try (InputStream in = Files.newInputStream(file); ImageInputStream stream = new MemoryCacheImageInputStream(in)) {
+                return new ImageDecoder(file.toString(), options).decode(stream, allocator);
+            }
         }
         try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
             return new ImageDecoder(file.toString(), options).decode(in, allocator);

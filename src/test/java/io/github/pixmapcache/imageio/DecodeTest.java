@@ -290,6 +290,22 @@ class DecodeTest {
         assertEquals(List.of(), allocator.requests);
     }
 
+    /** A path of another file system (here a zip file's) has no java.io.File: it is read as a stream. */
+    @Test
+    void filesOfOtherFileSystemsDecode() throws IOException {
+        Pixmap original = Pixmap.allocate(arena, 20, 10, PixelFormat.RGBA_8888);
+        TestImages.paint(original, 6, false);
+        Path zip = directory.resolve("images.zip");
+        try (var zipFs = java.nio.file.FileSystems.newFileSystem(zip, java.util.Map.of("create", "true"))) {
+            Path inside = zipFs.getPath("/tile.png");
+            Files.write(inside, png(original, 0, 0, 20, 10));
+
+            Pixmap decoded = PixmapIO.read(inside, allocator, ReadOptions.defaults().withFormat(PixelFormat.RGBA_8888));
+
+            assertTrue(decoded.contentEquals(original));
+        }
+    }
+
     @Test
     void emptyStreamAndMissingFileAreRefused() {
         assertMessage("not an image format", assertThrows(IOException.class,

@@ -52,7 +52,7 @@ final class PixmapRows {
         }
     }
 
-    /** Sets row {@code y} from gray samples (no alpha), already scaled to 8 bits. */
+    /** Sets row {@code y} from gray samples (no alpha), already scaled to 8 bits; {@code gray} is overwritten. */
     void writeGray(int y, int[] gray, int count) {
         if (pixmap.format() == PixelFormat.GRAY_8) {
             for (int i = 0; i < count; i++) {
