@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
@@ -190,6 +191,23 @@ class PngEncodingTest {
         }
         assertPixels(pixmap, 0, 0, ImageIO.read(new ByteArrayInputStream(png)));
         assertIndependentlyDecodes(pixmap, 0, 0, png);
+    }
+
+    /** Bounded buffers: encoding a 16 MiB metatile allocates a few hundred KiB of heap, never a frame. */
+    @Test
+    void encodingAllocatesRowsAndOneChunkNotAFrame() throws IOException {
+        Pixmap metatile = Pixmap.allocate(arena, 2048, 2048, PixelFormat.BGRA_8888_PRE);
+        TestImages.paint(metatile, 12, false);
+        OutputStream discard = OutputStream.nullOutputStream();
+        PixmapIO.writePng(metatile, 0, 0, 256, 256, discard);  // loads and warms the classes
+
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        PixmapIO.writePng(metatile, discard);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertTrue(allocated < 1 << 20, allocated + " heap bytes allocated for a " + metatile.byteSize() + "-byte frame");
     }
 
     @Test
