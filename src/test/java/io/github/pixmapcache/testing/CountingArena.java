@@ -1,10 +1,10 @@
-package io.github.pixmapcache;
+package io.github.pixmapcache.testing;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /** A confined arena that counts the allocations asked of it, to prove a refusal touched no memory. */
-final class CountingArena implements Arena {
+public final class CountingArena implements Arena {
     private final Arena delegate = Arena.ofConfined();
     private int allocations;
 
@@ -14,7 +14,7 @@ final class CountingArena implements Arena {
         return delegate.allocate(byteSize, byteAlignment);
     }
 
-    int allocations() {
+    public int allocations() {
         return allocations;
     }
 

@@ -1,5 +1,8 @@
-package io.github.pixmapcache;
+package io.github.pixmapcache.testing;
 
+import io.github.pixmapcache.PixmapAllocationException;
+import io.github.pixmapcache.PixmapCache;
+import io.github.pixmapcache.TestingAccess;
 import io.github.pixmapcache.internal.memory.NativeAllocator;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,9 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Allocations are numbered from 1 in the order they are attempted (failed ones included).
  */
-final class TestAllocator implements NativeAllocator {
+public final class TestAllocator implements NativeAllocator {
     /** The byte every freed block is filled with; no test pixmap is filled with it. */
-    static final byte POISON = (byte) 0xDE;
+    public static final byte POISON = (byte) 0xDE;
 
     private final NativeAllocator system = NativeAllocator.system();
     private final ConcurrentHashMap<Long, Long> live = new ConcurrentHashMap<>();
@@ -26,35 +29,35 @@ final class TestAllocator implements NativeAllocator {
     private volatile long failEvery = 0;            // 0: none
 
     /** A cache that allocates through this allocator. */
-    <K> PixmapCache.Builder<K> builder() {
-        return PixmapCache.<K>builder().nativeAllocator(this);
+    public <K> PixmapCache.Builder<K> builder() {
+        return TestingAccess.builder(this);
     }
 
     /** Makes allocation number {@code n} (counted over this allocator's life) fail. */
-    TestAllocator failAllocation(long n) {
+    public TestAllocator failAllocation(long n) {
         failOnly = n;
         return this;
     }
 
     /** Makes allocation number {@code n} and every later one fail. */
-    TestAllocator failAllocationsFrom(long n) {
+    public TestAllocator failAllocationsFrom(long n) {
         failFrom = n;
         return this;
     }
 
     /** Makes every {@code n}-th allocation fail: numbers n, 2n, 3n, ... */
-    TestAllocator failEveryNth(long n) {
+    public TestAllocator failEveryNth(long n) {
         failEvery = n;
         return this;
     }
 
     /** Makes the next allocation fail. */
-    TestAllocator failNextAllocation() {
+    public TestAllocator failNextAllocation() {
         return failAllocation(attempts.get() + 1);
     }
 
     /** Stops failing. */
-    TestAllocator succeed() {
+    public TestAllocator succeed() {
         failOnly = 0;
         failFrom = Long.MAX_VALUE;
         failEvery = 0;
@@ -89,19 +92,19 @@ final class TestAllocator implements NativeAllocator {
     }
 
     /** Allocations attempted so far, failed ones included. */
-    long allocationAttempts() {
+    public long allocationAttempts() {
         return attempts.get();
     }
 
-    long liveBytes() {
+    public long liveBytes() {
         return liveBytes.get();
     }
 
-    long liveBlocks() {
+    public long liveBlocks() {
         return live.size();
     }
 
-    long frees() {
+    public long frees() {
         return frees.get();
     }
 }

@@ -1,11 +1,18 @@
-package io.github.pixmapcache;
+package io.github.pixmapcache.testing;
 
+import io.github.pixmapcache.CacheStats;
+import io.github.pixmapcache.PixelFormat;
+import io.github.pixmapcache.Pixmap;
+import io.github.pixmapcache.PixmapCache;
+import java.lang.foreign.Arena;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
- * The reference semantics of a single-threaded LRU {@link PixmapCache}, kept as plain as possible:
+ * The reference semantics of a single-threaded LRU {@link PixmapCache}, kept as plain as possible,
+ * and the one LRU model every test compares the cache against:
  * an access-ordered map from keys to the pixmaps stored under them, a byte budget, and the
  * counters of {@link CacheStats}.
  *
@@ -14,26 +21,41 @@ import java.util.List;
  * until the budget holds. A pixmap larger than the budget is refused and nothing changes. A hit
  * makes its pixmap the most recently used; a miss changes nothing.
  */
-final class CacheModel {
+public final class CacheModel {
     /** The anonymous id of a Key that was never valid: its pixmap did not fit. */
-    static final int NEVER_VALID = -1;
+    public static final int NEVER_VALID = -1;
 
     /** A key in the model: a user key, or the id of an anonymous entry (one per generated Key). */
-    sealed interface Slot permits Named, Anonymous {}
+    public sealed interface Slot permits Named, Anonymous {}
 
-    record Named(String key) implements Slot {}
+    public record Named(Object key) implements Slot {}
 
-    record Anonymous(int id) implements Slot {}
+    public record Anonymous(int id) implements Slot {}
 
     /**
      * A pixmap by its shape and by the id its pixels are drawn from. Every pixmap a test makes has
      * its own id, so a spec names one cache entry.
      */
-    record Spec(int id, int width, int height, PixelFormat format) {
+    public record Spec(int id, int width, int height, PixelFormat format) {
         /** Rows padded to a multiple of 4 bytes, as Qt's scanlines. */
-        long byteSize() {
+        public long byteSize() {
             long row = (long) width * format.bytesPerPixel();
             return (row + 3) / 4 * 4 * height;
+        }
+
+        /** A new pixmap in {@code arena} with this spec's pixels: a fill colour and four single pixels, from the id. */
+        public Pixmap draw(Arena arena) {
+            return paint(Pixmap.allocate(arena, width, height, format));
+        }
+
+        /** Paints this spec's pixels into {@code pixmap}, which has its shape; returns it. */
+        public Pixmap paint(Pixmap pixmap) {
+            SplittableRandom colours = new SplittableRandom(id);
+            pixmap.fill(colours.nextInt());
+            for (int i = 0; i < 4; i++) {
+                pixmap.setArgb(colours.nextInt(width), colours.nextInt(height), colours.nextInt());
+            }
+            return pixmap;
         }
 
         @Override
@@ -52,11 +74,11 @@ final class CacheModel {
     private long evictions;
     private long rejectedInsertions;
 
-    CacheModel(long maximumBytes) {
+    public CacheModel(long maximumBytes) {
         this.maximumBytes = maximumBytes;
     }
 
-    boolean insert(String key, Spec spec) {
+    public boolean insert(Object key, Spec spec) {
         if (rejects(spec)) {
             return false;
         }
@@ -65,7 +87,7 @@ final class CacheModel {
     }
 
     /** The id of the new anonymous entry, or {@link #NEVER_VALID} if the pixmap did not fit. */
-    int insert(Spec spec) {
+    public int insert(Spec spec) {
         if (rejects(spec)) {
             return NEVER_VALID;
         }
@@ -75,7 +97,7 @@ final class CacheModel {
     }
 
     /** An invalid key refuses before the size is looked at, so it counts no rejection. */
-    boolean replace(int id, Spec spec) {
+    public boolean replace(int id, Spec spec) {
         Anonymous slot = new Anonymous(id);
         if (!entries.containsKey(slot) || rejects(spec)) {
             return false;
@@ -85,7 +107,7 @@ final class CacheModel {
     }
 
     /** The pixmap under {@code slot}, now the most recently used, or null on a miss. */
-    Spec find(Slot slot) {
+    public Spec find(Slot slot) {
         Spec spec = entries.get(slot);
         if (spec == null) {
             misses++;
@@ -95,7 +117,7 @@ final class CacheModel {
         return spec;
     }
 
-    boolean remove(Slot slot) {
+    public boolean remove(Slot slot) {
         Spec spec = entries.remove(slot);
         if (spec == null) {
             return false;
@@ -104,45 +126,45 @@ final class CacheModel {
         return true;
     }
 
-    void clear() {
+    public void clear() {
         entries.clear();
         usedBytes = 0;
     }
 
-    void setMaximumBytes(long bytes) {
+    public void setMaximumBytes(long bytes) {
         maximumBytes = bytes;
         evictToBudget();
     }
 
     /** Whether {@code slot} is in the cache; not an access. */
-    boolean contains(Slot slot) {
+    public boolean contains(Slot slot) {
         return entries.containsKey(slot);
     }
 
     /** Whether the entry {@code spec} names is in the cache; not an access. */
-    boolean holds(Spec spec) {
+    public boolean holds(Spec spec) {
         return entries.containsValue(spec);
     }
 
     /** The keys in the cache, least recently used first. */
-    List<Slot> leastRecentFirst() {
+    public List<Slot> leastRecentFirst() {
         return List.copyOf(entries.keySet());
     }
 
-    long maximumBytes() {
+    public long maximumBytes() {
         return maximumBytes;
     }
 
-    long usedBytes() {
+    public long usedBytes() {
         return usedBytes;
     }
 
-    int size() {
+    public int size() {
         return entries.size();
     }
 
     /** The stats the cache should report; no allocation ever fails in the model. */
-    CacheStats stats(long leasedDetachedBytes) {
+    public CacheStats stats(long leasedDetachedBytes) {
         return new CacheStats(hits, misses, insertions, evictions, rejectedInsertions, 0,
                 entries.size(), usedBytes, leasedDetachedBytes);
     }
