@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.imageio.PixmapIO;
 import io.github.pixmapcache.imageio.ReadOptions;
+import io.github.pixmapcache.testing.CacheFixture;
+import io.github.pixmapcache.testing.TestAllocator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -23,9 +25,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,18 +39,15 @@ import org.junit.jupiter.api.io.TempDir;
 class DecodeIntoCacheTest {
     private static final int THREADS = 16;
 
-    private final TestAllocator allocator = new TestAllocator();
-    private final PixmapCache<Path> cache = allocator.<Path>builder().maximumBytes(64L << 20).build();
+    @RegisterExtension
+    final CacheFixture caches = new CacheFixture();
+
+    private final TestAllocator allocator = caches.allocator();
+    private final PixmapCache<Path> cache = caches.cache(64L << 20);
     private final AtomicInteger decodes = new AtomicInteger();
 
     @TempDir
     Path directory;
-
-    @AfterEach
-    void closeAndCheckNothingLeaked() {
-        cache.close();
-        assertEquals(0, allocator.liveBytes(), "native bytes leaked");
-    }
 
     @Test
     void sixteenThreadsMissingTogetherDecodeTheFileOnce() throws Exception {
