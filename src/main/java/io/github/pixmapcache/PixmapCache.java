@@ -101,6 +101,9 @@ public final class PixmapCache<K> implements AutoCloseable {
     /**
      * A builder with QPixmapCache's budget, 10 MiB, and the {@link EvictionPolicy#WINDOW_TINY_LFU}
      * policy; {@link EvictionPolicy#LRU} gives QPixmapCache's exact eviction order.
+     *
+     * @param <K> the type of user keys; they must be immutable, with consistent equals and hashCode
+     * @return a new builder
      */
     public static <K> Builder<K> builder() {
         return new Builder<>();
@@ -112,6 +115,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      * Copies {@code pixmap} into the cache under {@code key}, replacing any pixmap already there,
      * and evicts pixmaps in the policy's order until the budget holds.
      *
+     * @param key names the pixmap
+     * @param pixmap copied; the caller keeps it
      * @return false, leaving the cache unchanged, if the pixmap is larger than {@link #maximumBytes()}
      * @throws PixmapAllocationException if native memory could not be had; the cache is unchanged
      * @throws IllegalStateException if the cache is closed or {@code pixmap}'s memory is released
@@ -145,6 +150,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     /**
      * Copies {@code pixmap} into the cache under a new {@link Key}.
      *
+     * @param pixmap copied; the caller keeps it
      * @return the key; it is invalid from the start if the pixmap is larger than
      *     {@link #maximumBytes()}
      * @throws PixmapAllocationException if native memory, or room in the key table (at most
@@ -187,6 +193,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      * Puts a copy of {@code pixmap} in place of the pixmap {@code key} names; afterwards the same
      * Key object names the new pixmap.
      *
+     * @param key names the pixmap to replace
+     * @param pixmap copied; the caller keeps it
      * @return false, leaving the cache unchanged, if the key is invalid or the pixmap is larger
      *     than {@link #maximumBytes()}
      * @throws IllegalArgumentException if {@code key} belongs to another cache
@@ -228,6 +236,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      * The pixmap under {@code key}, pinned by a confined lease, or null on a miss. A hit makes the
      * pixmap the most recently used.
      *
+     * @param key names the pixmap
+     * @return a lease the caller must close, or null
      * @throws IllegalStateException if the cache is closed
      */
     public PixmapLease find(K key) {
@@ -239,6 +249,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      * The pixmap {@code key} names, pinned by a confined lease, or null if the key is invalid
      * (never valid, evicted, removed or cleared).
      *
+     * @param key names the pixmap
+     * @return a lease the caller must close, or null
      * @throws IllegalArgumentException if {@code key} belongs to another cache
      * @throws IllegalStateException if the cache is closed
      */
@@ -254,6 +266,9 @@ public final class PixmapCache<K> implements AutoCloseable {
      * from elsewhere is copied. A result larger than the budget is returned but not cached. If a
      * pixmap was inserted under the key while the loader ran, that one is kept and returned.
      *
+     * @param key names the pixmap
+     * @param loader renders or decodes the pixmap on a miss
+     * @return a lease the caller must close, on the cached or the loaded pixmap
      * @throws RuntimeException whatever the loader threw, to the caller and to every waiter;
      *     nothing is cached and the memory the loader took is freed
      * @throws NullPointerException if the loader returned null
@@ -284,7 +299,12 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     // ------------------------------------------------------------------ removing
 
-    /** Removes the pixmap under {@code key}; leases on it stay readable. */
+    /**
+     * Removes the pixmap under {@code key}; leases on it stay readable.
+     *
+     * @param key names the pixmap
+     * @return whether there was a pixmap under {@code key}
+     */
     public boolean remove(K key) {
         Require.notNull("key", key);
         DeferredReleases releases = new DeferredReleases();
@@ -306,6 +326,8 @@ public final class PixmapCache<K> implements AutoCloseable {
     /**
      * Removes the pixmap {@code key} names and invalidates the key; leases on it stay readable.
      *
+     * @param key names the pixmap
+     * @return whether the key was valid
      * @throws IllegalArgumentException if {@code key} belongs to another cache
      */
     public boolean remove(Key key) {
@@ -342,7 +364,7 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     // ------------------------------------------------------------------ budget and state
 
-    /** The byte budget. */
+    /** {@return the byte budget} */
     public long maximumBytes() {
         ensureOpen();
         return maximumBytes;
@@ -351,6 +373,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     /**
      * Sets the byte budget, evicting pixmaps in the policy's order at once until it holds.
      *
+     * @param bytes the new budget, 0 or more
      * @throws IllegalArgumentException if {@code bytes} is negative
      */
     public void setMaximumBytes(long bytes) {
@@ -368,7 +391,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** The sum of {@link Pixmap#byteSize()} over the pixmaps in the cache; never above the budget. */
+    /** {@return the sum of {@link Pixmap#byteSize()} over the pixmaps in the cache; never above the budget} */
     public long usedBytes() {
         lock.lock();  // an operation in progress may have counted only part of its change
         try {
@@ -379,7 +402,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** The number of pixmaps in the cache. */
+    /** {@return the number of pixmaps in the cache} */
     public int size() {
         lock.lock();  // an operation in progress may have counted only part of its change
         try {
@@ -390,7 +413,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** A snapshot of the counters. */
+    /** {@return a snapshot of the counters} */
     public CacheStats stats() {
         ensureOpen();
         return stats.snapshot(size, usedBytes);
@@ -728,7 +751,7 @@ public final class PixmapCache<K> implements AutoCloseable {
             this.generation = generation;
         }
 
-        /** True while the pixmap this key names is in the cache (false once the cache is closed). */
+        /** {@return true while the pixmap this key names is in the cache (false once the cache is closed)} */
         public boolean isValid() {
             return !cache.closed && cache.entryOf(this) != null;
         }
@@ -761,7 +784,11 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** Configures a {@link PixmapCache}. */
+    /**
+     * Configures a {@link PixmapCache}.
+     *
+     * @param <K> the type of user keys; they must be immutable, with consistent equals and hashCode
+     */
     public static final class Builder<K> {
         private long maximumBytes = DEFAULT_MAXIMUM_BYTES;
         private EvictionPolicy evictionPolicy = EvictionPolicy.WINDOW_TINY_LFU;
@@ -772,6 +799,8 @@ public final class PixmapCache<K> implements AutoCloseable {
         /**
          * The byte budget; default 10 MiB.
          *
+         * @param bytes the budget, 0 or more
+         * @return this builder
          * @throws IllegalArgumentException if {@code bytes} is negative
          */
         public Builder<K> maximumBytes(long bytes) {
@@ -786,6 +815,9 @@ public final class PixmapCache<K> implements AutoCloseable {
          * insert may leave the new pixmap out at once when it is worth fewer hits per byte than
          * what it would displace: the insert still returns true (a valid Key), and the pixmap
          * counts as evicted.
+         *
+         * @param policy the order in which pixmaps leave the cache
+         * @return this builder
          */
         public Builder<K> evictionPolicy(EvictionPolicy policy) {
             this.evictionPolicy = Require.notNull("policy", policy);
@@ -802,6 +834,7 @@ public final class PixmapCache<K> implements AutoCloseable {
          * A new cache. Its leak detection level is read now from the system property
          * {@value LeakDetector#LEVEL_PROPERTY} ({@code off}, {@code sampled} or {@code all}).
          *
+         * @return the cache; close it to free its memory
          * @throws IllegalArgumentException if that property names no level
          */
         public PixmapCache<K> build() {
