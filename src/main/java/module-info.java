@@ -5,6 +5,7 @@
  * its restricted FFM calls need {@code --enable-native-access=io.github.pixmapcache}.
  */
 module io.github.pixmapcache {
+    requires jdk.jfr;
     requires org.apache.commons.lang3;
 
     exports io.github.pixmapcache;

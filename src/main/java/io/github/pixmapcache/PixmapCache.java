@@ -3,6 +3,10 @@ package io.github.pixmapcache;
 import io.github.pixmapcache.internal.index.DeferredReleases;
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.index.KeyTable;
+import io.github.pixmapcache.internal.jfr.AllocationFailureEvent;
+import io.github.pixmapcache.internal.jfr.EvictionEvent;
+import io.github.pixmapcache.internal.jfr.LoadEvent;
+import io.github.pixmapcache.internal.jfr.StatisticsEvent;
 import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.internal.memory.NativeAllocator;
 import io.github.pixmapcache.internal.memory.NativeMemory;
@@ -78,6 +82,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     // Guarded by lock. Volatile for stats() and toString(), which read them without it; size()
     // and usedBytes() take the lock, so that they never see an operation half done.
     private final EvictionOrder<Entry> evictionOrder;
+    private final EvictionPolicy evictionPolicy;
     private volatile long maximumBytes;
     private volatile long usedBytes;
     private volatile int size;
@@ -91,11 +96,13 @@ public final class PixmapCache<K> implements AutoCloseable {
             case LRU -> new LruOrder<>();
             case WINDOW_TINY_LFU -> new WindowTinyLfuOrder<>(builder.maximumBytes);
         };
+        this.evictionPolicy = builder.evictionPolicy;
         this.applyRead = entry -> {
             if (entry.isCached()) {
                 evictionOrder.recordAccess(entry);
             }
         };
+        StatisticsEvent.register(this);
     }
 
     /**
@@ -175,6 +182,7 @@ public final class PixmapCache<K> implements AutoCloseable {
                 slot = keyTable.claim(releases);
             } catch (PixmapAllocationException e) {
                 stats.recordAllocationFailure();
+                AllocationFailureEvent.record(this, e.requestedBytes(), "key table");
                 releases.detach(pixels);
                 throw e;
             }
@@ -432,6 +440,7 @@ public final class PixmapCache<K> implements AutoCloseable {
                 return;
             }
             closed = true;
+            StatisticsEvent.unregister(this);
             detachAll(releases);
             keyTable.close(releases);
         } finally {
@@ -472,6 +481,7 @@ public final class PixmapCache<K> implements AutoCloseable {
             return allocator.allocate(byteSize);
         } catch (PixmapAllocationException e) {
             stats.recordAllocationFailure();
+            AllocationFailureEvent.record(this, e.requestedBytes(), "pixels");
             throw e;
         }
     }
@@ -569,6 +579,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     }
 
     private PixmapLease load(K key, PixmapLoader<? super K> loader, Load load) {
+        LoadEvent event = LoadEvent.start();
         try {
             Entry published = pinned(key);  // a load that finished since our miss
             if (published != null) {
@@ -584,9 +595,11 @@ public final class PixmapCache<K> implements AutoCloseable {
                 loaded = pixmaps.adopt(result);
             }
             published = publishLoaded(key, loaded);  // pinned for the caller
+            event.loaded(this, key, loaded, published);
             load.complete(published);
             return Lease.confined(this, published);
         } catch (RuntimeException | Error e) {
+            event.failed(this, key, e);
             load.completeExceptionally(e);
             throw e;
         } finally {
@@ -654,12 +667,14 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     private void evictToBudget(DeferredReleases releases) {
         drainReads();
+        EvictionEvent batch = EvictionEvent.start(size, usedBytes);
         while (usedBytes > maximumBytes) {
             Entry victim = evictionOrder.victim();
             removeFromIndex(victim);
             detach(victim, releases);
             stats.recordEviction();
         }
+        batch.end(this, evictionPolicy, size, usedBytes);
     }
 
     private void detachAll(DeferredReleases releases) {
