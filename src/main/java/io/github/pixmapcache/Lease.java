@@ -1,6 +1,7 @@
 package io.github.pixmapcache;
 
 import io.github.pixmapcache.internal.index.Entry;
+import io.github.pixmapcache.internal.jfr.CacheEvents;
 import io.github.pixmapcache.internal.jfr.SharedLeaseCloseEvent;
 import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.internal.memory.NativeMemory;
@@ -100,9 +101,9 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
                 return;
             }
             try {
-                SharedLeaseCloseEvent handshake = SharedLeaseCloseEvent.start();
+                SharedLeaseCloseEvent handshake = CacheEvents.sharedCloseStarted();
                 closeScopeAndUnpin();
-                handshake.end(super.cache, super.entry.byteSize());
+                CacheEvents.sharedCloseEnded(handshake, super.cache, super.entry.byteSize());
             } catch (IllegalStateException busy) {  // a segment of the view is in a native call
                 closing.set(false);
                 throw busy;

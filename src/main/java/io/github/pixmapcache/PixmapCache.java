@@ -3,10 +3,9 @@ package io.github.pixmapcache;
 import io.github.pixmapcache.internal.index.DeferredReleases;
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.index.KeyTable;
-import io.github.pixmapcache.internal.jfr.AllocationFailureEvent;
+import io.github.pixmapcache.internal.jfr.CacheEvents;
 import io.github.pixmapcache.internal.jfr.EvictionEvent;
 import io.github.pixmapcache.internal.jfr.LoadEvent;
-import io.github.pixmapcache.internal.jfr.StatisticsEvent;
 import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.internal.memory.NativeAllocator;
 import io.github.pixmapcache.internal.memory.NativeMemory;
@@ -102,7 +101,7 @@ public final class PixmapCache<K> implements AutoCloseable {
                 evictionOrder.recordAccess(entry);
             }
         };
-        StatisticsEvent.register(this);
+        CacheEvents.cacheOpened(this);
     }
 
     /**
@@ -182,7 +181,7 @@ public final class PixmapCache<K> implements AutoCloseable {
                 slot = keyTable.claim(releases);
             } catch (PixmapAllocationException e) {
                 stats.recordAllocationFailure();
-                AllocationFailureEvent.record(this, e.requestedBytes(), "key table");
+                CacheEvents.allocationFailed(this, e.requestedBytes(), "key table");
                 releases.detach(pixels);
                 throw e;
             }
@@ -440,7 +439,7 @@ public final class PixmapCache<K> implements AutoCloseable {
                 return;
             }
             closed = true;
-            StatisticsEvent.unregister(this);
+            CacheEvents.cacheClosed(this);
             detachAll(releases);
             keyTable.close(releases);
         } finally {
@@ -481,7 +480,7 @@ public final class PixmapCache<K> implements AutoCloseable {
             return allocator.allocate(byteSize);
         } catch (PixmapAllocationException e) {
             stats.recordAllocationFailure();
-            AllocationFailureEvent.record(this, e.requestedBytes(), "pixels");
+            CacheEvents.allocationFailed(this, e.requestedBytes(), "pixels");
             throw e;
         }
     }
@@ -579,7 +578,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     }
 
     private PixmapLease load(K key, PixmapLoader<? super K> loader, Load load) {
-        LoadEvent event = LoadEvent.start();
+        LoadEvent event = CacheEvents.loadStarted();
         try {
             Entry published = pinned(key);  // a load that finished since our miss
             if (published != null) {
@@ -595,11 +594,11 @@ public final class PixmapCache<K> implements AutoCloseable {
                 loaded = pixmaps.adopt(result);
             }
             published = publishLoaded(key, loaded);  // pinned for the caller
-            event.loaded(this, key, loaded, published);
+            CacheEvents.loaded(event, this, key, loaded, published);
             load.complete(published);
             return Lease.confined(this, published);
         } catch (RuntimeException | Error e) {
-            event.failed(this, key, e);
+            CacheEvents.loadFailed(event, this, key, e);
             load.completeExceptionally(e);
             throw e;
         } finally {
@@ -667,14 +666,14 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     private void evictToBudget(DeferredReleases releases) {
         drainReads();
-        EvictionEvent batch = EvictionEvent.start(size, usedBytes);
+        EvictionEvent batch = CacheEvents.evictionStarted(size, usedBytes);
         while (usedBytes > maximumBytes) {
             Entry victim = evictionOrder.victim();
             removeFromIndex(victim);
             detach(victim, releases);
             stats.recordEviction();
         }
-        batch.end(this, evictionPolicy, size, usedBytes);
+        CacheEvents.evictionEnded(batch, this, evictionPolicy, size, usedBytes);
     }
 
     private void detachAll(DeferredReleases releases) {

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.jfr.Configuration;
@@ -249,6 +250,22 @@ class FlightRecorderEventsTest {
         assertFalse(events.isEmpty(), "the recording itself ran");
         assertTrue(events.stream().noneMatch(e -> e.getEventType().getName().startsWith("io.github.pixmapcache.")),
                 events.toString());
+    }
+
+    /** JFR must reach event classes in a package the module does not export. */
+    @Test
+    void theEventsAreRecordedWithTheLibraryOnTheModulePath() throws Exception {
+        Path jfc = ModulePathDemo.locationOf(PixmapCache.class).resolve("META-INF/jfr/pixmap-cache.jfc");
+        Path file = dir.resolve("demo.jfr");
+
+        ModulePathDemo.Run run = ModulePathDemo.run("--enable-native-access=io.github.pixmapcache",
+                "-XX:StartFlightRecording:settings=default,settings=" + jfc + ",filename=" + file);
+
+        assertEquals(0, run.exitCode(), run.output());
+        List<String> names = RecordingFile.readAllEvents(file).stream().map(e -> e.getEventType().getName()).toList();
+        for (String event : List.of(LOAD, EVICTION, STATISTICS)) {
+            assertTrue(names.contains(event), event + " in " + new TreeSet<>(names));
+        }
     }
 
     // ------------------------------------------------------------------ helpers

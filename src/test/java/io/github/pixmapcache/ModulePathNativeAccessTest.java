@@ -4,16 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.pixmapcache.demo.CacheDemo;
-import java.io.File;
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.apache.commons.lang3.Validate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +16,7 @@ class ModulePathNativeAccessTest {
 
     @Test
     void nativeAccessForTheModuleSilencesTheRestrictedMethodWarning() throws Exception {
-        Run run = runDemoOnModulePath("--enable-native-access=io.github.pixmapcache");
+        ModulePathDemo.Run run = ModulePathDemo.run("--enable-native-access=io.github.pixmapcache");
 
         assertEquals(0, run.exitCode(), run.output());
         assertFalse(run.output().contains(WARNING), run.output());
@@ -35,35 +25,10 @@ class ModulePathNativeAccessTest {
 
     @Test
     void withoutNativeAccessTheJdkWarnsAboutTheModule() throws Exception {
-        Run run = runDemoOnModulePath();
+        ModulePathDemo.Run run = ModulePathDemo.run();
 
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains(WARNING), run.output());
         assertTrue(run.output().contains("module io.github.pixmapcache"), run.output());
-    }
-
-    private record Run(int exitCode, String output) {}
-
-    private static Run runDemoOnModulePath(String... javaOptions) throws IOException, InterruptedException, URISyntaxException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--module-path");
-        command.add(locationOf(PixmapCache.class) + File.pathSeparator + locationOf(Validate.class));
-        command.add("--add-modules");
-        command.add("io.github.pixmapcache");
-        command.addAll(List.of(javaOptions));
-        command.add("--class-path");
-        command.add(locationOf(CacheDemo.class).toString());   // test classes: only the demo's package loads from here
-        command.add(CacheDemo.class.getName());
-        command.addAll(List.of("--requests", "2000", "--threads", "2"));
-
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the demo did not finish");
-        return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
-    }
-
-    private static Path locationOf(Class<?> type) throws URISyntaxException {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 }

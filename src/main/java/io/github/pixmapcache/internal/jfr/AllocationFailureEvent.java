@@ -29,7 +29,7 @@ public final class AllocationFailureEvent extends Event {
     String site;
 
     /** Records that {@code requestedBytes} for {@code what} ("pixels", "key table") could not be had. */
-    public static void record(Object cache, long requestedBytes, String what) {
+    static void record(Object cache, long requestedBytes, String what) {
         AllocationFailureEvent event = new AllocationFailureEvent();
         if (event.shouldCommit()) {
             event.cache = CacheId.of(cache);

@@ -40,7 +40,7 @@ public final class EvictionEvent extends Event {
     private transient long usedBytesBefore;
 
     /** Starts a batch in a cache holding {@code size} pixmaps of {@code usedBytes}; under the cache's lock. */
-    public static EvictionEvent start(int size, long usedBytes) {
+    static EvictionEvent start(int size, long usedBytes) {
         EvictionEvent event = new EvictionEvent();
         event.sizeBefore = size;
         event.usedBytesBefore = usedBytes;
@@ -49,7 +49,7 @@ public final class EvictionEvent extends Event {
     }
 
     /** Ends the batch at {@code size} pixmaps of {@code usedBytes}: eviction only ever removes. */
-    public void end(Object cache, EvictionPolicy policy, int size, long usedBytes) {
+    void end(Object cache, EvictionPolicy policy, int size, long usedBytes) {
         if (size < sizeBefore && shouldCommit()) {
             this.cache = CacheId.of(cache);
             this.count = sizeBefore - size;

@@ -25,7 +25,7 @@ public final class LeakedLeaseEvent extends Event {
     String acquiredAt;
 
     /** Records that the lease on {@code pinned}, acquired at {@code acquisition}, leaked. */
-    public static void record(Object pinned, Throwable acquisition) {
+    static void record(Object pinned, Throwable acquisition) {
         LeakedLeaseEvent event = new LeakedLeaseEvent();
         if (event.shouldCommit()) {
             event.lease = String.valueOf(pinned);

@@ -41,14 +41,14 @@ public final class LoadEvent extends Event {
     String outcome;
 
     /** Starts timing a loader run. */
-    public static LoadEvent start() {
+    static LoadEvent start() {
         LoadEvent event = new LoadEvent();
         event.begin();
         return event;
     }
 
     /** The loader produced {@code loaded}; the cache kept {@code published} (the same, or one inserted meanwhile). */
-    public void loaded(Object cache, Object key, Entry loaded, Entry published) {
+    void loaded(Object cache, Object key, Entry loaded, Entry published) {
         if (shouldCommit()) {
             commit(cache, key, loaded.byteSize(),
                     published != loaded ? SUPERSEDED : published.isCached() ? CACHED : NOT_CACHED);
@@ -56,7 +56,7 @@ public final class LoadEvent extends Event {
     }
 
     /** The load threw {@code failure} (the loader, its allocations or the copy of its result); nothing was cached. */
-    public void failed(Object cache, Object key, Throwable failure) {
+    void failed(Object cache, Object key, Throwable failure) {
         if (shouldCommit()) {
             commit(cache, key, 0, "failed: " + failure.getClass().getName());
         }

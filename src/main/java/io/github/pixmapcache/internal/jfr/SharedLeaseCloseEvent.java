@@ -24,14 +24,14 @@ public final class SharedLeaseCloseEvent extends Event {
     long bytes;
 
     /** Starts timing a shared lease's close. */
-    public static SharedLeaseCloseEvent start() {
+    static SharedLeaseCloseEvent start() {
         SharedLeaseCloseEvent event = new SharedLeaseCloseEvent();
         event.begin();
         return event;
     }
 
     /** The close of a lease of {@code cache} on a pixmap of {@code bytes} is done. */
-    public void end(Object cache, long bytes) {
+    void end(Object cache, long bytes) {
         if (shouldCommit()) {
             this.cache = CacheId.of(cache);
             this.bytes = bytes;
