@@ -2,12 +2,14 @@ package io.github.pixmapcache;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -17,10 +19,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -252,6 +256,120 @@ class ComputeIfAbsentTest {
         assertLaterLoadSucceeds(2);
     }
 
+    @Test
+    void checkedLoaderExceptionReachesTheCallerAndEveryWaiter() throws Exception {
+        IOException failure = new IOException("tile source unreachable");
+        CountDownLatch release = new CountDownLatch(1);
+        BlockingLoader loader = new BlockingLoader(release, (key, pixmaps) -> {
+            pixmaps.allocate(WIDTH, HEIGHT, PixelFormat.RGBA_8888);
+            throw sneaky(failure);
+        });
+
+        List<Caller> callers = startCallers(loader);
+        awaitOthersParked(callers, loader);
+        release.countDown();
+
+        for (Caller caller : callers) {
+            ExecutionException e = assertThrows(ExecutionException.class, caller::pixels);
+            assertSame(failure, e.getCause(), "every caller gets the loader's own checked exception");
+        }
+        assertEquals(1, runs.get());
+        assertNothingCached();
+        assertLaterLoadSucceeds(2);
+    }
+
+    @Test
+    void waitersGetAnUncacheableResultWithoutLoadingAgain() throws Exception {
+        cache.setMaximumBytes(BYTES - 1);  // every result is too large to cache
+        CountDownLatch release = new CountDownLatch(1);
+        BlockingLoader loader = new BlockingLoader(release, (key, pixmaps) -> drawn(pixmaps, 6));
+
+        List<Caller> callers = startCallers(loader);
+        awaitOthersParked(callers, loader);
+        release.countDown();
+
+        for (Caller caller : callers) {
+            assertArrayEquals(expectedPixels(6), caller.pixels());
+        }
+        assertEquals(1, runs.get(), "one load for all callers, though its result was never cached");
+        assertEquals(0, cache.size());
+        assertEquals(1, cache.stats().rejectedInsertions(), "one result, rejected once");
+    }
+
+    @Test
+    void loaderRendersInParallelIntoItsPixmaps() {
+        int width = 64;
+        int height = 256;
+        try (PixmapLease lease = cache.computeIfAbsent(KEY, (key, pixmaps) -> {
+            Pixmap tile = pixmaps.allocate(width, height, PixelFormat.RGBA_8888);
+            Pixmap scratch = ForkJoinPool.commonPool().submit(() -> pixmaps.allocate(width, 1, PixelFormat.GRAY_8)).join();
+            IntStream.range(0, height).parallel().forEach(y -> {
+                scratch.setArgb(y % width, 0, 0xFF808080);
+                for (int x = 0; x < width; x++) {
+                    tile.setArgb(x, y, 0xFF000000 | x << 8 | y);
+                }
+            });
+            return tile;
+        })) {
+            Pixmap tile = lease.pixmap();
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    assertEquals(0xFF000000 | x << 8 | y, tile.getArgb(x, y), "pixel " + x + "," + y);
+                }
+            }
+        }
+        assertEquals(1, cache.size());
+        assertEquals(64L * 256 * 4, cache.usedBytes(), "the scratch pixmap was freed, the tile adopted");
+    }
+
+    @Test
+    void loaderPixmapsRefuseEveryAccessFromEveryThreadOnceTheLoadEnded() throws Exception {
+        List<Pixmap> kept = new ArrayList<>();
+        PixmapLoader<String> keeping = (key, pixmaps) -> {
+            Pixmap result = drawn(pixmaps, 7);
+            kept.add(result);
+            kept.add(pixmaps.allocate(2, 2, PixelFormat.GRAY_8));
+            return result;
+        };
+        cache.computeIfAbsent(KEY, keeping).close();  // published
+        cache.setMaximumBytes(BYTES - 1);
+        cache.computeIfAbsent("too large", keeping).close();  // too large to cache
+        assertThrows(IllegalStateException.class, () -> cache.computeIfAbsent("failed", (key, pixmaps) -> {
+            keeping.load(key, pixmaps);
+            throw new IllegalStateException("failed after drawing");
+        }));
+
+        assertEquals(6, kept.size());
+        for (Pixmap pixmap : kept) {
+            assertThrows(IllegalStateException.class, () -> pixmap.getArgb(0, 0));
+            assertThrows(IllegalStateException.class, () -> pixmap.setArgb(0, 0, 0));
+            Throwable elsewhere = CompletableFuture.supplyAsync(() -> {
+                try {
+                    pixmap.fill(0);
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            }).get(GIVE_UP_SECONDS, TimeUnit.SECONDS);
+            assertInstanceOf(IllegalStateException.class, elsewhere, "from another thread too");
+        }
+        PixmapAllocator[] leaked = new PixmapAllocator[1];
+        cache.computeIfAbsent("kept allocator", (key, pixmaps) -> {
+            leaked[0] = pixmaps;
+            return drawn(pixmaps, 8);
+        }).close();
+        assertThrows(IllegalStateException.class, () -> leaked[0].allocate(1, 1, PixelFormat.GRAY_8));
+        Throwable elsewhere = CompletableFuture.supplyAsync(() -> {
+            try {
+                leaked[0].allocate(1, 1, PixelFormat.GRAY_8);
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        }).get(GIVE_UP_SECONDS, TimeUnit.SECONDS);
+        assertInstanceOf(IllegalStateException.class, elsewhere, "allocating after the load, from another thread");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private void assertNothingCached() {
@@ -310,6 +428,12 @@ class ComputeIfAbsentTest {
             assertTrue(System.nanoTime() < deadline, "callers never all waited for the load");
             Thread.sleep(1);
         }
+    }
+
+    /** Throws a checked exception from code that declares none, as a Kotlin loader would. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable checked) throws T {
+        throw (T) checked;
     }
 
     /** Draws pattern {@code seed} into a new pixmap from the cache's allocator. */
