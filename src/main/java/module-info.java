@@ -9,6 +9,7 @@
  * {@code java.desktop}, so today the module graph has it anyway.)
  */
 module io.github.pixmapcache {
+    requires jdk.jfr;
     requires org.apache.commons.lang3;
     requires static java.desktop;
 

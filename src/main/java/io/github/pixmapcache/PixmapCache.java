@@ -3,6 +3,9 @@ package io.github.pixmapcache;
 import io.github.pixmapcache.internal.index.DeferredReleases;
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.index.KeyTable;
+import io.github.pixmapcache.internal.jfr.CacheEvents;
+import io.github.pixmapcache.internal.jfr.EvictionEvent;
+import io.github.pixmapcache.internal.jfr.LoadEvent;
 import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.internal.memory.NativeAllocator;
 import io.github.pixmapcache.internal.memory.NativeMemory;
@@ -83,6 +86,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     // Guarded by lock. Volatile for stats() and toString(), which read them without it; size()
     // and usedBytes() take the lock, so that they never see an operation half done.
     private final EvictionOrder<Entry> evictionOrder;
+    private final EvictionPolicy evictionPolicy;
     private volatile long maximumBytes;
     private volatile long usedBytes;
     private volatile int size;
@@ -96,16 +100,21 @@ public final class PixmapCache<K> implements AutoCloseable {
             case LRU -> new LruOrder<>();
             case WINDOW_TINY_LFU -> new WindowTinyLfuOrder<>(builder.maximumBytes);
         };
+        this.evictionPolicy = builder.evictionPolicy;
         this.applyRead = entry -> {
             if (entry.isCached()) {
                 evictionOrder.recordAccess(entry);
             }
         };
+        CacheEvents.cacheOpened(this);
     }
 
     /**
      * A builder with QPixmapCache's budget, 10 MiB, and the {@link EvictionPolicy#WINDOW_TINY_LFU}
      * policy; {@link EvictionPolicy#LRU} gives QPixmapCache's exact eviction order.
+     *
+     * @param <K> the type of user keys; they must be immutable, with consistent equals and hashCode
+     * @return a new builder
      */
     public static <K> Builder<K> builder() {
         return new Builder<>();
@@ -117,6 +126,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      * Copies {@code pixmap} into the cache under {@code key}, replacing any pixmap already there,
      * and evicts pixmaps in the policy's order until the budget holds.
      *
+     * @param key names the pixmap
+     * @param pixmap copied; the caller keeps it
      * @return false, leaving the cache unchanged, if the pixmap is larger than {@link #maximumBytes()}
      * @throws PixmapAllocationException if native memory could not be had; the cache is unchanged
      * @throws IllegalStateException if the cache is closed or {@code pixmap}'s memory is released
@@ -149,6 +160,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     /**
      * Copies {@code pixmap} into the cache under a new {@link Key}.
      *
+     * @param pixmap copied; the caller keeps it
      * @return the key; it is invalid from the start if the pixmap is larger than
      *     {@link #maximumBytes()}
      * @throws PixmapAllocationException if native memory, or room in the key table (at most
@@ -173,6 +185,7 @@ public final class PixmapCache<K> implements AutoCloseable {
                 slot = keyTable.claim(releases);
             } catch (PixmapAllocationException e) {
                 stats.recordAllocationFailure();
+                CacheEvents.allocationFailed(this, e.requestedBytes(), "key table");
                 releases.detach(pixels);
                 throw e;
             }
@@ -189,6 +202,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      * Puts a copy of {@code pixmap} in place of the pixmap {@code key} names; afterwards the same
      * Key object names the new pixmap.
      *
+     * @param key names the pixmap to replace
+     * @param pixmap copied; the caller keeps it
      * @return false, leaving the cache unchanged, if the key is invalid or the pixmap is larger
      *     than {@link #maximumBytes()}
      * @throws IllegalArgumentException if {@code key} belongs to another cache
@@ -229,6 +244,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      * The pixmap under {@code key}, pinned by a confined lease, or null on a miss. A hit makes the
      * pixmap the most recently used.
      *
+     * @param key names the pixmap
+     * @return a lease the caller must close, or null
      * @throws IllegalStateException if the cache is closed
      */
     public PixmapLease find(K key) {
@@ -240,6 +257,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      * The pixmap {@code key} names, pinned by a confined lease, or null if the key is invalid
      * (never valid, evicted, removed or cleared).
      *
+     * @param key names the pixmap
+     * @return a lease the caller must close, or null
      * @throws IllegalArgumentException if {@code key} belongs to another cache
      * @throws IllegalStateException if the cache is closed
      */
@@ -255,6 +274,9 @@ public final class PixmapCache<K> implements AutoCloseable {
      * from elsewhere is copied. A result larger than the budget is returned but not cached. If a
      * pixmap was inserted under the key while the loader ran, that one is kept and returned.
      *
+     * @param key names the pixmap
+     * @param loader renders or decodes the pixmap on a miss
+     * @return a lease the caller must close, on the cached or the loaded pixmap
      * @throws RuntimeException whatever the loader threw (a checked exception too, unwrapped), to
      *     the caller and to every waiter; nothing is cached and the memory the loader took is freed
      * @throws NullPointerException if the loader returned null
@@ -296,7 +318,12 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     // ------------------------------------------------------------------ removing
 
-    /** Removes the pixmap under {@code key}; leases on it stay readable. */
+    /**
+     * Removes the pixmap under {@code key}; leases on it stay readable.
+     *
+     * @param key names the pixmap
+     * @return whether there was a pixmap under {@code key}
+     */
     public boolean remove(K key) {
         Require.notNull("key", key);
         DeferredReleases releases = new DeferredReleases();
@@ -317,6 +344,8 @@ public final class PixmapCache<K> implements AutoCloseable {
     /**
      * Removes the pixmap {@code key} names and invalidates the key; leases on it stay readable.
      *
+     * @param key names the pixmap
+     * @return whether the key was valid
      * @throws IllegalArgumentException if {@code key} belongs to another cache
      */
     public boolean remove(Key key) {
@@ -351,7 +380,7 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     // ------------------------------------------------------------------ budget and state
 
-    /** The byte budget. */
+    /** {@return the byte budget} */
     public long maximumBytes() {
         ensureOpen();
         return maximumBytes;
@@ -360,6 +389,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     /**
      * Sets the byte budget, evicting pixmaps in the policy's order at once until it holds.
      *
+     * @param bytes the new budget, 0 or more
      * @throws IllegalArgumentException if {@code bytes} is negative
      */
     public void setMaximumBytes(long bytes) {
@@ -376,7 +406,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** The sum of {@link Pixmap#byteSize()} over the pixmaps in the cache; never above the budget. */
+    /** {@return the sum of {@link Pixmap#byteSize()} over the pixmaps in the cache; never above the budget} */
     public long usedBytes() {
         lock.lock();  // an operation in progress may have counted only part of its change
         try {
@@ -387,7 +417,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** The number of pixmaps in the cache. */
+    /** {@return the number of pixmaps in the cache} */
     public int size() {
         lock.lock();  // an operation in progress may have counted only part of its change
         try {
@@ -398,7 +428,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** A snapshot of the counters; entries and usedBytes are from one moment, between operations. */
+    /** {@return a snapshot of the counters; entries and usedBytes are from one moment, between operations} */
     public CacheStats stats() {
         lock.lock();
         try {
@@ -422,6 +452,7 @@ public final class PixmapCache<K> implements AutoCloseable {
                 return;
             }
             closed = true;
+            CacheEvents.cacheClosed(this);
             detachAll(releases);
             drainReads();  // nulls every slot of the read buffer, which may outlive the cache a long time
             keyTable.close(releases);
@@ -462,6 +493,7 @@ public final class PixmapCache<K> implements AutoCloseable {
             return allocator.allocate(byteSize);
         } catch (PixmapAllocationException e) {
             stats.recordAllocationFailure();
+            CacheEvents.allocationFailed(this, e.requestedBytes(), "pixels");
             throw e;
         }
     }
@@ -573,16 +605,20 @@ public final class PixmapCache<K> implements AutoCloseable {
      * included.
      */
     private PixmapLease load(K key, PixmapLoader<? super K> loader, Load load) {
+        LoadEvent event = CacheEvents.loadStarted();
         try {
             Entry published = pinned(key);  // a load that finished since our miss
             boolean loadedHere = published == null;
             if (loadedHere) {
-                published = publishLoaded(key, loaded(key, loader));  // pinned for the caller
+                Entry loaded = loaded(key, loader);
+                published = publishLoaded(key, loaded);  // pinned for the caller
+                CacheEvents.loaded(event, this, key, loaded, published);
             }
             published.pin();  // the load's own reference, so that waiters get it even if uncacheable
             load.complete(published);
             return loadedHere ? Lease.confined(this, published) : readLease(published);
         } catch (Throwable e) {
+            CacheEvents.loadFailed(event, this, key, e);
             load.completeExceptionally(e);
             throw e;
         } finally {
@@ -672,12 +708,14 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     private void evictToBudget(DeferredReleases releases) {
         drainReads();
+        EvictionEvent batch = CacheEvents.evictionStarted(size, usedBytes);
         while (usedBytes > maximumBytes) {
             Entry victim = evictionOrder.victim();
             removeFromIndex(victim);
             detach(victim, releases);
             stats.recordEviction();
         }
+        CacheEvents.evictionEnded(batch, this, evictionPolicy, size, usedBytes);
     }
 
     private void detachAll(DeferredReleases releases) {
@@ -822,7 +860,7 @@ public final class PixmapCache<K> implements AutoCloseable {
             this.generation = generation;
         }
 
-        /** True while the pixmap this key names is in the cache (false once the cache is closed). */
+        /** {@return true while the pixmap this key names is in the cache (false once the cache is closed)} */
         public boolean isValid() {
             return !cache.closed && cache.entryOf(this) != null;
         }
@@ -877,7 +915,11 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** Configures a {@link PixmapCache}. */
+    /**
+     * Configures a {@link PixmapCache}.
+     *
+     * @param <K> the type of user keys; they must be immutable, with consistent equals and hashCode
+     */
     public static final class Builder<K> {
         private long maximumBytes = DEFAULT_MAXIMUM_BYTES;
         private EvictionPolicy evictionPolicy = EvictionPolicy.WINDOW_TINY_LFU;
@@ -888,6 +930,8 @@ public final class PixmapCache<K> implements AutoCloseable {
         /**
          * The byte budget; default 10 MiB.
          *
+         * @param bytes the budget, 0 or more
+         * @return this builder
          * @throws IllegalArgumentException if {@code bytes} is negative
          */
         public Builder<K> maximumBytes(long bytes) {
@@ -902,6 +946,9 @@ public final class PixmapCache<K> implements AutoCloseable {
          * insert may leave the new pixmap out at once when it is worth fewer hits per byte than
          * what it would displace: the insert still returns true (a valid Key), and the pixmap
          * counts as evicted.
+         *
+         * @param policy the order in which pixmaps leave the cache
+         * @return this builder
          */
         public Builder<K> evictionPolicy(EvictionPolicy policy) {
             this.evictionPolicy = Require.notNull("policy", policy);
@@ -918,6 +965,7 @@ public final class PixmapCache<K> implements AutoCloseable {
          * A new cache. Its leak detection level is read now from the system property
          * {@value LeakDetector#LEVEL_PROPERTY} ({@code off}, {@code sampled} or {@code all}).
          *
+         * @return the cache; close it to free its memory
          * @throws IllegalArgumentException if that property names no level
          */
         public PixmapCache<K> build() {
