@@ -30,7 +30,11 @@ class ModuleDependenciesTest {
 
         Set<String> declared = sections.get("Module descriptor");
         assertTrue(declared != null && declared.contains("requires org.apache.commons.lang3"), report);
-        assertEquals(declared, sections.get("Suggested module descriptor for io.github.pixmapcache"), report);
+        // jdeps cannot know that a module is optional: it suggests "requires transitive java.desktop"
+        // for the descriptor's "requires static transitive java.desktop".
+        Set<String> declaredModuloStatic = new TreeSet<>();
+        declared.forEach(requires -> declaredModuloStatic.add(requires.replace("requires static ", "requires ")));
+        assertEquals(declaredModuloStatic, sections.get("Suggested module descriptor for io.github.pixmapcache"), report);
         assertEquals(Set.of("Module descriptor", "Suggested module descriptor for io.github.pixmapcache",
                 "Transitive reduced graph for io.github.pixmapcache"), sections.keySet(),
                 "jdeps reported more than the descriptors (unused or missing exports?): " + report);

@@ -31,8 +31,9 @@ class ModuleDescriptorTest {
                 .filter(requires -> requires.name().equals("java.desktop"))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("java.desktop is not read: " + module.requires()));
-        assertEquals(Set.of(ModuleDescriptor.Requires.Modifier.STATIC), desktop.modifiers(),
-                "AWT is optional: a user who never touches image I/O does not need it");
+        assertEquals(Set.of(ModuleDescriptor.Requires.Modifier.STATIC, ModuleDescriptor.Requires.Modifier.TRANSITIVE),
+                desktop.modifiers(), "AWT is optional (a user who never touches image I/O does not need it), and a"
+                        + " user of image I/O, whose signatures name BufferedImage, reads it through this module");
         assertEquals(Set.of(), module.opens());
         assertTrue(module.packages().contains("io.github.pixmapcache.internal.memory"),
                 "the internal packages belong to the module: " + module.packages());
