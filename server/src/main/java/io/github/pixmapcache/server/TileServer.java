@@ -95,7 +95,7 @@ public final class TileServer implements AutoCloseable {
     }
 
     private TileSource tileSource(ServerConfig config, Parts parts) {
-        TileEncoder encoder = new TileEncoder(metrics.encodeTime());
+        TileEncoder encoder = new TileEncoder(config.pngLevel(), metrics.encodeTime());
         return switch (config.cache()) {
             case PIXMAP -> new PixmapTileSource(
                     parts.cacheBuilder().apply(PixmapCache.<Metatile>builder()
