@@ -254,10 +254,10 @@ class FlightRecorderEventsTest {
     /** JFR must reach event classes in a package the module does not export. */
     @Test
     void theEventsAreRecordedWithTheLibraryOnTheModulePath() throws Exception {
-        Path jfc = ModulePathDemo.locationOf(PixmapCache.class).resolve("META-INF/jfr/pixmap-cache.jfc");
-        Path file = dir.resolve("demo.jfr");
+        Path jfc = ModulePathRun.locationOf(PixmapCache.class).resolve("META-INF/jfr/pixmap-cache.jfc");
+        Path file = dir.resolve("workout.jfr");
 
-        ModulePathDemo.Run run = ModulePathDemo.run("--enable-native-access=io.github.pixmapcache",
+        ModulePathRun.Run run = ModulePathRun.run("--enable-native-access=io.github.pixmapcache",
                 "-XX:StartFlightRecording:settings=default,settings=" + jfc + ",filename=" + file);
 
         assertEquals(0, run.exitCode(), run.output());

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The library as a named module on the module path, used by an application on the class path (the
- * demo, which allocates, inserts and frees pixmaps): with {@code --enable-native-access} naming the
+ * CacheWorkout, which allocates, inserts, loads and frees pixmaps): with {@code --enable-native-access} naming the
  * module the JDK prints no restricted-method warning; without it, it does, so the check can fail.
  */
 class ModulePathNativeAccessTest {
@@ -16,16 +16,16 @@ class ModulePathNativeAccessTest {
 
     @Test
     void nativeAccessForTheModuleSilencesTheRestrictedMethodWarning() throws Exception {
-        ModulePathDemo.Run run = ModulePathDemo.run("--enable-native-access=io.github.pixmapcache");
+        ModulePathRun.Run run = ModulePathRun.run("--enable-native-access=io.github.pixmapcache");
 
         assertEquals(0, run.exitCode(), run.output());
         assertFalse(run.output().contains(WARNING), run.output());
-        assertTrue(run.output().contains("cache closed"), "the demo ran to its end: " + run.output());
+        assertTrue(run.output().contains("cache closed"), "the workout ran to its end: " + run.output());
     }
 
     @Test
     void withoutNativeAccessTheJdkWarnsAboutTheModule() throws Exception {
-        ModulePathDemo.Run run = ModulePathDemo.run();
+        ModulePathRun.Run run = ModulePathRun.run();
 
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains(WARNING), run.output());

@@ -2,7 +2,7 @@ package io.github.pixmapcache;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.pixmapcache.demo.CacheDemo;
+import io.github.pixmapcache.modulepath.CacheWorkout;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -14,15 +14,16 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.lang3.Validate;
 
 /**
- * Runs the demo in a new JVM with the library as a named module on the module path (compiled
- * classes and commons-lang3) and the demo on the class path, as an application would use the jar.
+ * Runs {@link CacheWorkout} in a new JVM with the library as a named module on the module path
+ * (compiled classes and commons-lang3) and the workout on the class path, as an application would
+ * use the jar.
  */
-final class ModulePathDemo {
-    private ModulePathDemo() {}
+final class ModulePathRun {
+    private ModulePathRun() {}
 
     record Run(int exitCode, String output) {}
 
-    /** Runs a short demo with {@code javaOptions}; its exit code and its stdout and stderr together. */
+    /** Runs CacheWorkout with {@code javaOptions}; its exit code and its stdout and stderr together. */
     static Run run(String... javaOptions) throws IOException, InterruptedException, URISyntaxException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -32,13 +33,12 @@ final class ModulePathDemo {
         command.add("io.github.pixmapcache");
         command.addAll(List.of(javaOptions));
         command.add("--class-path");
-        command.add(locationOf(CacheDemo.class).toString());  // test classes: only the demo's package loads from here
-        command.add(CacheDemo.class.getName());
-        command.addAll(List.of("--requests", "2000", "--threads", "2"));
+        command.add(locationOf(CacheWorkout.class).toString());  // test classes: only the workout's package loads from here
+        command.add(CacheWorkout.class.getName());
 
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] output = process.getInputStream().readAllBytes();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the demo did not finish");
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the workout did not finish");
         return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
 
