@@ -3,6 +3,7 @@ package io.github.pixmapcache;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import io.github.pixmapcache.internal.index.Entry;
+import io.github.pixmapcache.testing.TestAllocator;
 import java.lang.foreign.MemorySegment;
 
 /** The entry the reclamation tests race on: one small zeroed block, its one reference the cache's. */

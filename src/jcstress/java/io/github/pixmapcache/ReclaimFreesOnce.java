@@ -7,6 +7,7 @@ import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
 import io.github.pixmapcache.internal.reclaim.ThreadIndex;
 import io.github.pixmapcache.internal.stats.StatsCounter;
+import io.github.pixmapcache.testing.TestAllocator;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;

@@ -2,6 +2,7 @@ package io.github.pixmapcache;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import io.github.pixmapcache.testing.TestAllocator;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 

@@ -1,20 +1,24 @@
 package io.github.pixmapcache;
 
 import io.github.pixmapcache.internal.index.Entry;
+import io.github.pixmapcache.internal.jfr.CacheEvents;
 import io.github.pixmapcache.internal.memory.NativeAllocator;
 import io.github.pixmapcache.internal.memory.NativeMemory;
 import io.github.pixmapcache.internal.stats.StatsCounter;
 
 /**
  * Where pixel blocks come from before they are published: the cache's {@link NativeAllocator},
- * with each failure counted. What the facade and a load's {@link LoadAllocator} need, and nothing
- * of the cache besides.
+ * with each failure counted (and recorded as a JFR event). What the facade and a load's
+ * {@link LoadAllocator} need, and nothing of the cache besides.
  */
 final class Blocks {
+    /** The cache, only to name it in JFR events; never called. */
+    private final Object owner;
     private final NativeAllocator allocator;
     private final StatsCounter stats;
 
-    Blocks(NativeAllocator allocator, StatsCounter stats) {
+    Blocks(Object owner, NativeAllocator allocator, StatsCounter stats) {
+        this.owner = owner;
         this.allocator = allocator;
         this.stats = stats;
     }
@@ -25,6 +29,7 @@ final class Blocks {
             return allocator.allocate(byteSize);
         } catch (PixmapAllocationException e) {
             stats.recordAllocationFailure();
+            CacheEvents.allocationFailed(owner, e.requestedBytes(), "pixels");
             throw e;
         }
     }

@@ -25,7 +25,7 @@ public record CacheStats(
         long usedBytes,
         long leasedDetachedBytes) {
 
-    /** Hits divided by lookups, or 1.0 before the first lookup (as Caffeine reports it). */
+    /** {@return hits divided by lookups, or 1.0 before the first lookup (as Caffeine reports it)} */
     public double hitRate() {
         long lookups = hits + misses;
         return lookups == 0 ? 1.0 : (double) hits / lookups;

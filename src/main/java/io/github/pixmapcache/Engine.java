@@ -4,6 +4,8 @@ import io.github.pixmapcache.internal.concurrent.GuardedBy;
 import io.github.pixmapcache.internal.index.DeferredReleases;
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.index.KeyTable;
+import io.github.pixmapcache.internal.jfr.CacheEvents;
+import io.github.pixmapcache.internal.jfr.EvictionEvent;
 import io.github.pixmapcache.internal.policy.EvictionOrder;
 import io.github.pixmapcache.internal.policy.LruOrder;
 import io.github.pixmapcache.internal.policy.ReadBuffer;
@@ -90,9 +92,14 @@ final class Engine<K> {
     private final StatsCounter stats;
     private final Reclaimer reclaimer;
     private final Blocks blocks;
+    /** The cache, only to name it in JFR events; never called. */
+    private final Object owner;
+    private final EvictionPolicy policy;
 
-    Engine(EvictionPolicy policy, long maximumBytes, KeyTable keyTable, StatsCounter stats,
+    Engine(Object owner, EvictionPolicy policy, long maximumBytes, KeyTable keyTable, StatsCounter stats,
             Reclaimer reclaimer, Blocks blocks) {
+        this.owner = owner;
+        this.policy = policy;
         this.keyTable = keyTable;
         this.stats = stats;
         this.reclaimer = reclaimer;
@@ -293,6 +300,7 @@ final class Engine<K> {
                 return keyTable.claim(releases);
             } catch (PixmapAllocationException e) {
                 stats.recordAllocationFailure();
+                CacheEvents.allocationFailed(owner, e.requestedBytes(), "key table");
                 discard(address, byteSize);
                 throw e;
             }
@@ -340,12 +348,14 @@ final class Engine<K> {
         /** Evicts in the policy's order until the budget holds: one batch per operation. */
         private void evictToBudget() {
             drainReads();
+            EvictionEvent batch = CacheEvents.evictionStarted(size, usedBytes);
             while (usedBytes > maximumBytes) {
                 Entry victim = evictionOrder.victim();
                 removeFromIndex(victim);
                 detach(victim);
                 stats.recordEviction();
             }
+            CacheEvents.evictionEnded(batch, owner, policy, size, usedBytes);
         }
 
         /**

@@ -1,6 +1,8 @@
 package io.github.pixmapcache;
 
 import io.github.pixmapcache.internal.index.Entry;
+import io.github.pixmapcache.internal.jfr.CacheEvents;
+import io.github.pixmapcache.internal.jfr.SharedLeaseCloseEvent;
 import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.internal.memory.NativeMemory;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
@@ -111,7 +113,9 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
                 return;
             }
             try {
+                SharedLeaseCloseEvent handshake = CacheEvents.sharedCloseStarted();
                 closeScopeAndRelease();
+                CacheEvents.sharedCloseEnded(handshake, super.context.owner(), super.entry.byteSize());
             } catch (IllegalStateException busy) {  // a segment of the view is in a native call
                 closing.set(false);
                 throw busy;

@@ -5,6 +5,7 @@ import io.github.pixmapcache.internal.reclaim.Reclaimer;
 
 /**
  * What a lease needs of its cache, in one field so that every lease is 8 bytes smaller: the
- * reclaimer that drops its protection and the detector that may watch it.
+ * reclaimer that drops its protection, the detector that may watch it, and the cache itself only
+ * as the name its JFR events carry ({@code owner}, never called).
  */
-record LeaseContext(Reclaimer reclaimer, LeakDetector leaks) {}
+record LeaseContext(Object owner, Reclaimer reclaimer, LeakDetector leaks) {}

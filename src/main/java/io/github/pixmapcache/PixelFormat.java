@@ -22,7 +22,7 @@ public enum PixelFormat {
         this.bytesPerPixel = bytesPerPixel;
     }
 
-    /** The bytes one pixel takes. */
+    /** {@return the bytes one pixel takes} */
     public int bytesPerPixel() {
         return bytesPerPixel;
     }

@@ -34,8 +34,13 @@ public final class Pixmap {
     }
 
     /**
-     * A caller-owned pixmap, cleared to transparent black, whose memory belongs to {@code arena}.
+     * {@return a caller-owned pixmap, cleared to transparent black, whose memory belongs to
+     * {@code arena}}
      *
+     * @param arena owns the pixels: they live until it closes
+     * @param width pixels per row, at least 1
+     * @param height rows, at least 1
+     * @param format the layout of each pixel
      * @throws IllegalArgumentException if a dimension is not positive, the byte size exceeds
      *     {@link Integer#MAX_VALUE}, or {@code arena} returned a segment of another size
      * @throws NullPointerException if {@code arena} or {@code format} is null
@@ -62,36 +67,41 @@ public final class Pixmap {
         return (packed + ROW_ALIGNMENT - 1) & -ROW_ALIGNMENT;
     }
 
+    /** {@return the width in pixels} */
     public int width() {
         return width;
     }
 
+    /** {@return the height in pixels (rows)} */
     public int height() {
         return height;
     }
 
-    /** Bytes from one row to the next: {@code width * bytesPerPixel} rounded up to a multiple of 4. */
+    /** {@return bytes from one row to the next: {@code width * bytesPerPixel} rounded up to a multiple of 4} */
     public long stride() {
         return strideOf(width, format);
     }
 
+    /** {@return the layout of each pixel} */
     public PixelFormat format() {
         return format;
     }
 
-    /** {@code stride() * height()}: the bytes the pixels take, and what a cache charges for them. */
+    /** {@return {@code stride() * height()}: the bytes the pixels take, and what a cache charges for them} */
     public long byteSize() {
         return segment.byteSize();
     }
 
-    /** The pixels; the segment dies with whatever owns them. */
+    /** {@return the pixels; the segment dies with whatever owns them} */
     public MemorySegment segment() {
         return segment;
     }
 
     /**
-     * The pixel at (x, y) as straight (non-premultiplied) {@code 0xAARRGGBB}.
+     * {@return the pixel at (x, y) as straight (non-premultiplied) {@code 0xAARRGGBB}}
      *
+     * @param x the column, from 0 (left)
+     * @param y the row, from 0 (top)
      * @throws IndexOutOfBoundsException if (x, y) is outside the image
      * @throws IllegalStateException if the pixmap's memory has been released
      */
@@ -108,6 +118,9 @@ public final class Pixmap {
      * Sets the pixel at (x, y) from straight {@code 0xAARRGGBB}, converting to the format (GRAY_8
      * keeps the luminance and drops alpha).
      *
+     * @param x the column, from 0 (left)
+     * @param y the row, from 0 (top)
+     * @param argb the colour, straight {@code 0xAARRGGBB}
      * @throws IndexOutOfBoundsException if (x, y) is outside the image
      * @throws IllegalStateException if the pixmap's memory has been released
      * @throws IllegalArgumentException if the pixmap is read-only (a leased pixmap)
@@ -124,6 +137,7 @@ public final class Pixmap {
     /**
      * Sets every pixel from straight {@code 0xAARRGGBB}.
      *
+     * @param argb the colour, straight {@code 0xAARRGGBB}
      * @throws IllegalStateException if the pixmap's memory has been released
      * @throws IllegalArgumentException if the pixmap is read-only (a leased pixmap)
      */
@@ -141,9 +155,10 @@ public final class Pixmap {
     }
 
     /**
-     * Whether {@code other} has the same size, format and visible pixels (the bytes of each row
-     * inside the width; row padding does not count).
+     * {@return whether {@code other} has the same size, format and visible pixels (the bytes of each
+     * row inside the width; row padding does not count)}
      *
+     * @param other the pixmap to compare with
      * @throws NullPointerException if {@code other} is null
      * @throws IllegalStateException if either pixmap's memory has been released
      */

@@ -11,9 +11,13 @@ public class PixmapAllocationException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The size of the allocation that failed, in bytes. */
+
     private final long requestedBytes;
 
     /**
+     * An exception for a failed allocation of {@code requestedBytes}.
+     *
      * @param requestedBytes the size of the allocation that failed
      * @param reason why it failed, without the size (the message adds it)
      */
@@ -22,7 +26,7 @@ public class PixmapAllocationException extends RuntimeException {
         this.requestedBytes = requestedBytes;
     }
 
-    /** The size of the allocation that failed, in bytes. */
+    /** {@return the size of the allocation that failed, in bytes} */
     public long requestedBytes() {
         return requestedBytes;
     }

@@ -11,8 +11,11 @@ package io.github.pixmapcache;
  */
 public interface PixmapAllocator {
     /**
-     * A new writable pixmap in cache-owned native memory.
+     * {@return a new writable pixmap in cache-owned native memory}
      *
+     * @param width pixels per row, at least 1
+     * @param height rows, at least 1
+     * @param format the layout of each pixel
      * @throws IllegalArgumentException if a dimension is not positive or the byte size exceeds
      *     {@link Integer#MAX_VALUE}
      * @throws NullPointerException if {@code format} is null

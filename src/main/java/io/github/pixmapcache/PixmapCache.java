@@ -2,6 +2,8 @@ package io.github.pixmapcache;
 
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.index.KeyTable;
+import io.github.pixmapcache.internal.jfr.CacheEvents;
+import io.github.pixmapcache.internal.jfr.LoadEvent;
 import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.internal.memory.NativeAllocator;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
@@ -82,22 +84,26 @@ public final class PixmapCache<K> implements AutoCloseable {
     private final Blocks blocks;
     private final StatsCounter stats = new StatsCounter();
     private final Reclaimer reclaimer;
-    /** What every lease of this cache gets: the reclaimer and the leak detector. */
+    /** What every lease of this cache gets: the reclaimer, the leak detector, and this cache as its events' name. */
     private final LeaseContext leases;
     /** Loads in flight, one per key: single flight. */
     private final ConcurrentHashMap<K, Load> loads = new ConcurrentHashMap<>();
 
     private PixmapCache(Builder<K> builder) {
-        this.blocks = new Blocks(builder.allocator, stats);
+        this.blocks = new Blocks(this, builder.allocator, stats);
         this.reclaimer = new Reclaimer(builder.allocator, stats);
-        this.leases = new LeaseContext(reclaimer, LeakDetector.fromSystemProperty());
-        this.engine = new Engine<>(builder.evictionPolicy, builder.maximumBytes,
+        this.leases = new LeaseContext(this, reclaimer, LeakDetector.fromSystemProperty());
+        this.engine = new Engine<>(this, builder.evictionPolicy, builder.maximumBytes,
                 new KeyTable(builder.allocator), stats, reclaimer, blocks);
+        CacheEvents.cacheOpened(this);
     }
 
     /**
      * A builder with QPixmapCache's budget, 10 MiB, and the {@link EvictionPolicy#WINDOW_TINY_LFU}
      * policy; {@link EvictionPolicy#LRU} gives QPixmapCache's exact eviction order.
+     *
+     * @param <K> the type of user keys; they must be immutable, with consistent equals and hashCode
+     * @return a new builder
      */
     public static <K> Builder<K> builder() {
         return new Builder<>();
@@ -109,6 +115,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      * Copies {@code pixmap} into the cache under {@code key}, replacing any pixmap already there,
      * and evicts pixmaps in the policy's order until the budget holds.
      *
+     * @param key names the pixmap
+     * @param pixmap copied; the caller keeps it
      * @return false, leaving the cache unchanged, if the pixmap is larger than {@link #maximumBytes()}
      * @throws PixmapAllocationException if native memory could not be had; the cache is unchanged
      * @throws IllegalStateException if the cache is closed or {@code pixmap}'s memory is released
@@ -137,6 +145,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     /**
      * Copies {@code pixmap} into the cache under a new {@link Key}.
      *
+     * @param pixmap copied; the caller keeps it
      * @return the key; it is invalid from the start if the pixmap is larger than
      *     {@link #maximumBytes()}
      * @throws PixmapAllocationException if native memory, or room in the key table (at most 2^26
@@ -174,6 +183,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      * Puts a copy of {@code pixmap} in place of the pixmap {@code key} names; afterwards the same
      * Key object names the new pixmap.
      *
+     * @param key names the pixmap to replace
+     * @param pixmap copied; the caller keeps it
      * @return false, leaving the cache unchanged, if the key is invalid or the pixmap is larger
      *     than {@link #maximumBytes()}
      * @throws IllegalArgumentException if {@code key} belongs to another cache
@@ -210,6 +221,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      * The pixmap under {@code key}, in a confined lease, or null on a miss. A hit makes the pixmap
      * the most recently used.
      *
+     * @param key names the pixmap
+     * @return a lease the caller must close, or null
      * @throws IllegalStateException if the cache is closed
      */
     public PixmapLease find(K key) {
@@ -230,6 +243,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      * The pixmap {@code key} names, in a confined lease, or null if the key is invalid (never
      * valid, evicted, removed or cleared).
      *
+     * @param key names the pixmap
+     * @return a lease the caller must close, or null
      * @throws IllegalArgumentException if {@code key} belongs to another cache
      * @throws IllegalStateException if the cache is closed
      */
@@ -363,6 +378,9 @@ public final class PixmapCache<K> implements AutoCloseable {
      * from elsewhere is copied. A result larger than the budget is returned but not cached. If a
      * pixmap was inserted under the key while the loader ran, that one is kept and returned.
      *
+     * @param key names the pixmap
+     * @param loader renders or decodes the pixmap on a miss
+     * @return a lease the caller must close, on the cached or the loaded pixmap
      * @throws RuntimeException whatever the loader threw (a checked exception too, unwrapped), to
      *     the caller and to every waiter; nothing is cached and the memory the loader took is freed
      * @throws NullPointerException if the loader returned null
@@ -406,16 +424,20 @@ public final class PixmapCache<K> implements AutoCloseable {
      * included.
      */
     private PixmapLease load(K key, PixmapLoader<? super K> loader, Load load) {
+        LoadEvent event = CacheEvents.loadStarted();
         try {
             Entry published = pinned(key);  // a load that finished since our miss
             boolean loadedHere = published == null;
             if (loadedHere) {
-                published = publishLoaded(key, loaded(key, loader));  // pinned for the caller
+                Entry loaded = loaded(key, loader);
+                published = publishLoaded(key, loaded);  // pinned for the caller
+                CacheEvents.loaded(event, this, key, loaded, published);
             }
             published.pin();  // the load's own reference, so that waiters get it even if uncacheable
             load.complete(published);
             return loadedHere ? countedLease(published) : readLease(published);
         } catch (Throwable e) {
+            CacheEvents.loadFailed(event, this, key, e);
             load.completeExceptionally(e);
             throw e;
         } finally {
@@ -486,7 +508,12 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     /* ---------------------------------------------------------------- Removing */
 
-    /** Removes the pixmap under {@code key}; leases on it stay readable. */
+    /**
+     * Removes the pixmap under {@code key}; leases on it stay readable.
+     *
+     * @param key names the pixmap
+     * @return whether there was a pixmap under {@code key}
+     */
     public boolean remove(K key) {
         Require.notNull("key", key);
         try (Engine<K>.Mutation change = engine.mutate()) {
@@ -503,6 +530,8 @@ public final class PixmapCache<K> implements AutoCloseable {
     /**
      * Removes the pixmap {@code key} names and invalidates the key; leases on it stay readable.
      *
+     * @param key names the pixmap
+     * @return whether the key was valid
      * @throws IllegalArgumentException if {@code key} belongs to another cache
      */
     public boolean remove(Key key) {
@@ -529,7 +558,7 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     /* ---------------------------------------------------------------- Budget and state */
 
-    /** The byte budget. */
+    /** {@return the byte budget} */
     public long maximumBytes() {
         ensureOpen();
         return engine.maximumBytes();
@@ -538,6 +567,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     /**
      * Sets the byte budget, evicting pixmaps in the policy's order at once until it holds.
      *
+     * @param bytes the new budget, 0 or more
      * @throws IllegalArgumentException if {@code bytes} is negative
      */
     public void setMaximumBytes(long bytes) {
@@ -548,7 +578,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** The sum of {@link Pixmap#byteSize()} over the pixmaps in the cache; never above the budget. */
+    /** {@return the sum of {@link Pixmap#byteSize()} over the pixmaps in the cache; never above the budget} */
     public long usedBytes() {
         try (Engine<K>.Mutation read = engine.mutate()) {  // never half an operation's change
             read.ensureOpen();
@@ -556,7 +586,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** The number of pixmaps in the cache. */
+    /** {@return the number of pixmaps in the cache} */
     public int size() {
         try (Engine<K>.Mutation read = engine.mutate()) {
             read.ensureOpen();
@@ -564,7 +594,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** A snapshot of the counters; entries and usedBytes are from one moment, between operations. */
+    /** {@return a snapshot of the counters; entries and usedBytes are from one moment, between operations} */
     public CacheStats stats() {
         try (Engine<K>.Mutation read = engine.mutate()) {
             read.ensureOpen();
@@ -580,6 +610,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     public void close() {
         try (Engine<K>.Mutation change = engine.mutate()) {
             if (change.markClosed()) {
+                CacheEvents.cacheClosed(this);
                 change.detachAll();
                 change.closeKeyTable();
             }
@@ -632,7 +663,7 @@ public final class PixmapCache<K> implements AutoCloseable {
             this.generation = generation;
         }
 
-        /** True while the pixmap this key names is in the cache (false once the cache is closed). */
+        /** {@return true while the pixmap this key names is in the cache (false once the cache is closed)} */
         public boolean isValid() {
             return !cache.engine.isClosed() && cache.entryOf(this) != null;
         }
@@ -687,7 +718,11 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** Configures a {@link PixmapCache}. */
+    /**
+     * Configures a {@link PixmapCache}.
+     *
+     * @param <K> the type of user keys; they must be immutable, with consistent equals and hashCode
+     */
     public static final class Builder<K> {
         private long maximumBytes = DEFAULT_MAXIMUM_BYTES;
         private EvictionPolicy evictionPolicy = EvictionPolicy.WINDOW_TINY_LFU;
@@ -698,6 +733,8 @@ public final class PixmapCache<K> implements AutoCloseable {
         /**
          * The byte budget; default 10 MiB.
          *
+         * @param bytes the budget, 0 or more
+         * @return this builder
          * @throws IllegalArgumentException if {@code bytes} is negative
          */
         public Builder<K> maximumBytes(long bytes) {
@@ -712,6 +749,9 @@ public final class PixmapCache<K> implements AutoCloseable {
          * insert may leave the new pixmap out at once when it is worth fewer hits per byte than
          * what it would displace: the insert still returns true (a valid Key), and the pixmap
          * counts as evicted.
+         *
+         * @param policy the order in which pixmaps leave the cache
+         * @return this builder
          */
         public Builder<K> evictionPolicy(EvictionPolicy policy) {
             this.evictionPolicy = Require.notNull("policy", policy);
@@ -728,6 +768,7 @@ public final class PixmapCache<K> implements AutoCloseable {
          * A new cache. Its leak detection level is read now from the system property
          * {@code io.github.pixmapcache.leakDetection} ({@code off}, {@code sampled} or {@code all}).
          *
+         * @return the cache; close it to free its memory
          * @throws IllegalArgumentException if that property names no level
          */
         public PixmapCache<K> build() {

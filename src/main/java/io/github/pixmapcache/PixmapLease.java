@@ -11,7 +11,7 @@ package io.github.pixmapcache;
  */
 public interface PixmapLease extends AutoCloseable {
     /**
-     * The pinned pixmap, read-only. After {@link #close()} every access to its pixels, its
+     * {@return the pinned pixmap, read-only}. After {@link #close()} every access to its pixels, its
      * {@code segment()}, or any slice or buffer made from that segment throws
      * {@link IllegalStateException}.
      *
@@ -20,8 +20,8 @@ public interface PixmapLease extends AutoCloseable {
     Pixmap pixmap();
 
     /**
-     * A new, independent lease on the same pixmap that any thread may read and close, e.g. to hand
-     * the pixmap to a rendering or UI thread. Closing it costs a handshake with every thread (tens
+     * {@return a new, independent lease on the same pixmap that any thread may read and close}, e.g.
+     * to hand the pixmap to a rendering or UI thread. Closing it costs a handshake with every thread (tens
      * of microseconds), so prefer confined leases on hot paths. Both leases must be closed.
      *
      * @throws IllegalStateException if this lease is closed

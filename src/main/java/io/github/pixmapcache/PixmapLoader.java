@@ -12,6 +12,9 @@ public interface PixmapLoader<K> {
      * the cached pixmap without a copy; any other pixmap is copied. The allocator's pixmaps may be
      * written only by the thread that runs the loader, and only until the loader returns.
      *
+     * @param key the key that was not found
+     * @param allocator hands out cache-owned pixmaps to render into
+     * @return the pixmap to cache for {@code key}
      * @throws RuntimeException to cache nothing; every caller waiting on this key gets it too
      */
     Pixmap load(K key, PixmapAllocator allocator);

@@ -7,14 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.internal.index.KeyTable;
+import io.github.pixmapcache.testing.CacheFixture;
+import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,9 +30,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AllocationFailureTest {
     private static final long SLOT_BYTES = 16;
 
-    private final TestAllocator allocator = new TestAllocator();
-    private final PixmapCache<String> cache = allocator.<String>builder().maximumBytes(1 << 20).build();
-    private final Arena arena = Arena.ofConfined();
+    @RegisterExtension
+    final CacheFixture caches = new CacheFixture();
+    private final TestAllocator allocator = caches.allocator();
+    private final PixmapCache<String> cache = caches.cache(1 << 20);
+    private final Arena arena = caches.arena();
 
     private Pixmap pixmapA;
     private Pixmap pixmapB;
@@ -49,14 +53,6 @@ class AllocationFailureTest {
         assertTrue(cache.insert("b", pixmapB));
         keyC = cache.insert(pixmapC);
         assertTrue(keyC.isValid());
-    }
-
-    @AfterEach
-    void closeAndCheckNothingLeaked() {
-        cache.close();
-        arena.close();
-        assertEquals(0, allocator.liveBytes(), "bytes leaked");
-        assertEquals(0, allocator.liveBlocks(), "blocks leaked");
     }
 
     @ParameterizedTest(name = "under key \"{0}\"")
@@ -216,12 +212,7 @@ class AllocationFailureTest {
 
     /** An RGBA pixmap in the test arena whose bytes follow from {@code seed}. */
     private Pixmap patterned(int width, int height, int seed) {
-        Pixmap pixmap = Pixmap.allocate(arena, width, height, PixelFormat.RGBA_8888);
-        MemorySegment pixels = pixmap.segment();
-        for (long i = 0; i < pixels.byteSize(); i++) {
-            pixels.set(ValueLayout.JAVA_BYTE, i, (byte) (seed * 31 + i * 7));
-        }
-        return pixmap;
+        return TestPixmaps.patterned(arena, width, height, seed);
     }
 
     /** A loader's step: draws {@code source} into a pixmap from {@code pixmaps}. */

@@ -2,13 +2,17 @@ package io.github.pixmapcache;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.pixmapcache.testing.CacheFixture;
+import io.github.pixmapcache.testing.CountingArena;
+import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,8 +27,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BadInputTest {
     private static final long BUDGET = 1000;
 
-    private final TestAllocator allocator = new TestAllocator();
-    private final Arena arena = Arena.ofConfined();
+    @RegisterExtension
+    final CacheFixture caches = new CacheFixture();
+    private final TestAllocator allocator = caches.allocator();
+    private final Arena arena = caches.arena();
     private PixmapCache<String> cache;
     private Pixmap red;
     private Pixmap blue;
@@ -34,16 +40,9 @@ class BadInputTest {
     void fillCache() {
         red = filled(0xFFFF0000);
         blue = filled(0x800000FF);
-        cache = allocator.<String>builder().maximumBytes(BUDGET).build();
+        cache = caches.cache(BUDGET);
         assertTrue(cache.insert("red", red));
         blueKey = cache.insert(blue);
-    }
-
-    @AfterEach
-    void closeEverything() {
-        cache.close();
-        arena.close();
-        assertEquals(0, allocator.liveBytes(), "native bytes leaked");
     }
 
     // ------------------------------------------------------------------ Pixmap.allocate
@@ -278,9 +277,7 @@ class BadInputTest {
     }
 
     private Pixmap filled(int argb) {
-        Pixmap pixmap = Pixmap.allocate(arena, 4, 4, PixelFormat.BGRA_8888_PRE);
-        pixmap.fill(argb);
-        return pixmap;
+        return TestPixmaps.solid(arena, 4, 4, argb);
     }
 
     private Pixmap released() {

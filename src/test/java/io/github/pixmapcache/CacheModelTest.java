@@ -1,6 +1,6 @@
 package io.github.pixmapcache;
 
-import static io.github.pixmapcache.CacheModel.NEVER_VALID;
+import static io.github.pixmapcache.testing.CacheModel.NEVER_VALID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,10 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.github.pixmapcache.CacheModel.Anonymous;
-import io.github.pixmapcache.CacheModel.Named;
-import io.github.pixmapcache.CacheModel.Slot;
-import io.github.pixmapcache.CacheModel.Spec;
+import io.github.pixmapcache.testing.BrokenKey;
+import io.github.pixmapcache.testing.CacheFixture;
+import io.github.pixmapcache.testing.CacheModel;
+import io.github.pixmapcache.testing.CacheModel.Anonymous;
+import io.github.pixmapcache.testing.CacheModel.Named;
+import io.github.pixmapcache.testing.CacheModel.Slot;
+import io.github.pixmapcache.testing.CacheModel.Spec;
+import io.github.pixmapcache.testing.TestAllocator;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.ref.Reference;
@@ -29,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Model-based test: seeded random sequences of operations run against a single-threaded LRU
@@ -67,31 +72,20 @@ class CacheModelTest {
         FOREIGN.close();
     }
 
+    @RegisterExtension
+    final CacheFixture caches = new CacheFixture();
+
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)  // a find that spins is a failure
     void randomOperationSequencesMatchTheModel() {
         for (int i = 0; i < SEQUENCES; i++) {
-            new Sequence(BASE_SEED + i, i % KEY_RELEASE_CHECK_EVERY == 0).run();
+            new Sequence(caches, BASE_SEED + i, i % KEY_RELEASE_CHECK_EVERY == 0).run();
         }
     }
 
     @Test
     void aSeedReplaysTheSameHistory() {
-        assertEquals(new Sequence(BASE_SEED, false).run(), new Sequence(BASE_SEED, false).run());
-    }
-
-    /** Pixels derived from the spec's id alone: a fill colour, then a few single pixels. */
-    private static Pixmap draw(Arena arena, Spec spec) {
-        return paint(Pixmap.allocate(arena, spec.width(), spec.height(), spec.format()), spec);
-    }
-
-    private static Pixmap paint(Pixmap pixmap, Spec spec) {
-        SplittableRandom colours = new SplittableRandom(spec.id());
-        pixmap.fill(colours.nextInt());
-        for (int i = 0; i < 4; i++) {
-            pixmap.setArgb(colours.nextInt(spec.width()), colours.nextInt(spec.height()), colours.nextInt());
-        }
-        return pixmap;
+        assertEquals(new Sequence(caches, BASE_SEED, false).run(), new Sequence(caches, BASE_SEED, false).run());
     }
 
     /** Throws a checked exception from code that declares none, as a Kotlin loader would. */
@@ -119,11 +113,11 @@ class CacheModelTest {
     private static final class Sequence {
         private final long seed;
         private final SplittableRandom random;
-        private final TestAllocator allocator = new TestAllocator();
+        private final TestAllocator allocator;
         private final PixmapCache<Object> cache;
-        /** User keys whose hashCode throws while {@code throwing}; the model knows them by name. */
-        private final ContractBreakingKeysTest.BrokenKey[] brokenKeys = {
-            new ContractBreakingKeysTest.BrokenKey(0), new ContractBreakingKeysTest.BrokenKey(1)};
+        /** User keys whose hashCode throws while they are throwing; the model knows them by name. */
+        private final BrokenKey[] brokenKeys = {
+            new BrokenKey(0), new BrokenKey(1)};
         private final CacheModel model;
         private final List<IssuedKey> issuedKeys = new ArrayList<>();
         private final Map<Integer, IssuedKey> keysById = new HashMap<>();
@@ -137,12 +131,15 @@ class CacheModelTest {
         private int nextPixmapId;
         private int step;
 
-        Sequence(long seed, boolean checkKeysReleased) {
+        /** A sequence whose allocator and cache {@code caches} checks and closes after the test too. */
+        Sequence(CacheFixture caches, long seed, boolean checkKeysReleased) {
             this.seed = seed;
             this.checkKeysReleased = checkKeysReleased;
             this.random = new SplittableRandom(seed);
             long budget = random.nextLong(1_024, LARGEST_BUDGET / 2 + 1);
-            this.cache = allocator.<Object>builder().maximumBytes(budget).evictionPolicy(EvictionPolicy.LRU).build();
+            this.allocator = caches.newAllocator();
+            this.cache = caches.track(
+                    allocator.<Object>builder().maximumBytes(budget).evictionPolicy(EvictionPolicy.LRU).build());
             this.model = new CacheModel(budget);
             history.add("build(maximumBytes " + budget + ")");
         }
@@ -196,7 +193,7 @@ class CacheModelTest {
             Spec spec = randomSpec();
             log("insert(" + key + ", " + spec + ")");
             if (refuses(key) && spec.byteSize() <= model.maximumBytes()) {  // a size check comes first
-                logged(assertThrows(ContractBreakingKeysTest.BrokenKey.Refused.class,
+                logged(assertThrows(BrokenKey.Refused.class,
                         () -> withSource(spec, pixmap -> cache.insert(key, pixmap))));
                 return;
             }
@@ -235,7 +232,7 @@ class CacheModelTest {
             Object key = randomUserKey();
             log("find(" + key + ")");
             if (refuses(key)) {
-                logged(assertThrows(ContractBreakingKeysTest.BrokenKey.Refused.class, () -> cache.find(key)));
+                logged(assertThrows(BrokenKey.Refused.class, () -> cache.find(key)));
                 return;
             }
             checkFound(cache.find(key), new Named(modelKey(key)));
@@ -251,7 +248,7 @@ class CacheModelTest {
             Spec spec = how == 1 ? new Spec(nextPixmapId++, 64, 65, PixelFormat.RGBA_8888) : randomSpec();
             log("computeIfAbsent(" + key + ", " + (how == 0 ? "throws IOException" : spec) + ")");
             if (refuses(key)) {
-                logged(assertThrows(ContractBreakingKeysTest.BrokenKey.Refused.class,
+                logged(assertThrows(BrokenKey.Refused.class,
                         () -> cache.computeIfAbsent(key, (k, pixmaps) -> fail("loaded"))));
                 return;
             }
@@ -263,7 +260,7 @@ class CacheModelTest {
                 if (how == 0) {
                     throw sneaky(failure);
                 }
-                return paint(pixmaps.allocate(spec.width(), spec.height(), spec.format()), spec);
+                return spec.paint(pixmaps.allocate(spec.width(), spec.height(), spec.format()));
             };
             if (cached == null && how == 0) {
                 assertSame(failure, logged(assertThrows(IOException.class, () -> cache.computeIfAbsent(key, loader))));
@@ -285,9 +282,9 @@ class CacheModelTest {
         }
 
         private void toggleBrokenKey() {
-            ContractBreakingKeysTest.BrokenKey key = brokenKeys[random.nextInt(brokenKeys.length)];
-            key.throwing = !key.throwing;
-            log(key + (key.throwing ? " starts" : " stops") + " throwing from hashCode");
+            BrokenKey key = brokenKeys[random.nextInt(brokenKeys.length)];
+            key.setThrowing(!key.isThrowing());
+            log(key + (key.isThrowing() ? " starts" : " stops") + " throwing from hashCode");
         }
 
         private void findByKey() {
@@ -329,7 +326,7 @@ class CacheModelTest {
             Object key = randomUserKey();
             log("remove(" + key + ")");
             if (refuses(key)) {
-                logged(assertThrows(ContractBreakingKeysTest.BrokenKey.Refused.class, () -> cache.remove(key)));
+                logged(assertThrows(BrokenKey.Refused.class, () -> cache.remove(key)));
                 return;
             }
             boolean removed = logged(cache.remove(key));
@@ -475,7 +472,7 @@ class CacheModelTest {
         }
 
         private void assertPixels(Spec expected, Pixmap actual, String what) {
-            Pixmap wanted = expectedPixmaps.computeIfAbsent(expected.id(), _ -> draw(expectedArena, expected));
+            Pixmap wanted = expectedPixmaps.computeIfAbsent(expected.id(), _ -> expected.draw(expectedArena));
             assertTrue(wanted.contentEquals(actual), what + ": expected the pixels of " + expected + ", got " + actual);
         }
 
@@ -484,7 +481,7 @@ class CacheModelTest {
         /** Calls {@code call} with a freshly drawn source pixmap whose memory is gone afterwards. */
         private <T> T withSource(Spec spec, Function<Pixmap, T> call) {
             try (Arena arena = Arena.ofConfined()) {
-                return call.apply(draw(arena, spec));
+                return call.apply(spec.draw(arena));
             }
         }
 
@@ -516,7 +513,7 @@ class CacheModelTest {
 
         /** The model's name for a user key: a broken key's hashCode must never run inside the model. */
         private Object modelKey(Object key) {
-            return key instanceof ContractBreakingKeysTest.BrokenKey broken ? "broken " + brokenIndex(broken) : key;
+            return key instanceof BrokenKey broken ? "broken " + brokenIndex(broken) : key;
         }
 
         private Object userKey(Object modelKey) {
@@ -528,7 +525,7 @@ class CacheModelTest {
             return modelKey;
         }
 
-        private int brokenIndex(ContractBreakingKeysTest.BrokenKey key) {
+        private int brokenIndex(BrokenKey key) {
             for (int i = 0; i < brokenKeys.length; i++) {
                 if (brokenKeys[i] == key) {
                     return i;
@@ -538,7 +535,7 @@ class CacheModelTest {
         }
 
         private static boolean refuses(Object key) {
-            return key instanceof ContractBreakingKeysTest.BrokenKey broken && broken.throwing;
+            return key instanceof BrokenKey broken && broken.isThrowing();
         }
 
         /** Mostly a Key the model holds, otherwise any Key issued so far (stale or never valid). */

@@ -11,15 +11,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.PixmapCache.Key;
+import io.github.pixmapcache.testing.CacheFixture;
+import io.github.pixmapcache.testing.CacheModel;
+import io.github.pixmapcache.testing.CacheModel.Spec;
+import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -38,14 +40,10 @@ class CacheSemanticsTest {
     private static final int GREEN = 0xFF00FF00;
     private static final int BLUE = 0xFF0000FF;
 
-    private final TestCaches caches = new TestCaches();
-    private final Arena arena = caches.arena;
-    private final TestAllocator allocator = caches.allocator;
-
-    @AfterEach
-    void closeCachesAndCheckNothingLeaked() {
-        caches.closeAndAssertNothingLeaked();
-    }
+    @RegisterExtension
+    final CacheFixture caches = new CacheFixture();
+    private final Arena arena = caches.arena();
+    private final TestAllocator allocator = caches.allocator();
 
     // ------------------------------------------------------------------ keys and copies
 
@@ -539,45 +537,46 @@ class CacheSemanticsTest {
     @Test
     void randomOperationsMatchAReferenceModelOfQtsPolicy() {
         PixmapCache<String> cache = cache(20 * UNIT);
-        LruModel model = new LruModel(20 * UNIT);
+        CacheModel model = new CacheModel(20 * UNIT);
         SplittableRandom random = new SplittableRandom(20250101);
-        Key seed = cache.insert(solid(RED));
-        model.insert(seed, UNIT, RED);
-        List<Key> keys = new ArrayList<>(List.of(seed));
+        List<Issued> keys = new ArrayList<>();
+        int nextPixmapId = 0;
+        Spec seed = new Spec(nextPixmapId++, UNIT / 4, 1, PixelFormat.BGRA_8888_PRE);
+        keys.add(new Issued(cache.insert(seed.draw(arena)), model.insert(seed)));
         for (int step = 0; step < 3000; step++) {
             String name = "k" + random.nextInt(16);
-            int argb = 0xFF000000 | random.nextInt(1 << 24);
-            Pixmap pixmap = solid(argb, 4 * (1 + random.nextInt(150)));
+            Spec spec = new Spec(nextPixmapId++, 1 + random.nextInt(150), 1, PixelFormat.BGRA_8888_PRE);
+            Pixmap pixmap = spec.draw(arena);
             String op = switch (random.nextInt(9)) {
                 case 0, 1 -> {
-                    assertEquals(model.insert(name, pixmap.byteSize(), argb), cache.insert(name, pixmap));
+                    assertEquals(model.insert(name, spec), cache.insert(name, pixmap));
                     yield "insert " + name;
                 }
                 case 2 -> {
-                    Key key = cache.insert(pixmap);
-                    assertEquals(model.insert(key, pixmap.byteSize(), argb), key.isValid());
-                    keys.add(key);
+                    Issued issued = new Issued(cache.insert(pixmap), model.insert(spec));
+                    assertEquals(issued.id() != CacheModel.NEVER_VALID, issued.key().isValid());
+                    keys.add(issued);
                     yield "insert anonymous";
                 }
                 case 3, 4 -> {
-                    assertFound(model.find(name), cache.find(name));
+                    assertFound(model.find(new CacheModel.Named(name)), cache.find(name));
                     yield "find " + name;
                 }
                 case 5 -> {
-                    Key key = pick(keys, random);
-                    assertFound(model.find(key), cache.find(key));
-                    yield "find " + key;
+                    Issued issued = pick(keys, random);
+                    assertFound(model.find(issued.slot()), cache.find(issued.key()));
+                    yield "find " + issued.key();
                 }
                 case 6 -> {
-                    Key key = pick(keys, random);
-                    assertEquals(model.replace(key, pixmap.byteSize(), argb), cache.replace(key, pixmap));
-                    yield "replace " + key;
+                    Issued issued = pick(keys, random);
+                    assertEquals(model.replace(issued.id(), spec), cache.replace(issued.key(), pixmap));
+                    yield "replace " + issued.key();
                 }
                 case 7 -> {
                     boolean byName = random.nextBoolean();
-                    Key key = pick(keys, random);
-                    assertEquals(byName ? model.remove(name) : model.remove(key),
-                            byName ? cache.remove(name) : cache.remove(key));
+                    Issued issued = pick(keys, random);
+                    assertEquals(byName ? model.remove(new CacheModel.Named(name)) : model.remove(issued.slot()),
+                            byName ? cache.remove(name) : cache.remove(issued.key()));
                     yield "remove";
                 }
                 default -> {
@@ -591,7 +590,8 @@ class CacheSemanticsTest {
             assertTrue(cache.usedBytes() <= cache.maximumBytes(), context);
             assertEquals(model.size(), cache.size(), context);
             assertEquals(model.usedBytes(), cache.usedBytes(), context);
-            keys.forEach(key -> assertEquals(model.contains(key), key.isValid(), context));
+            assertEquals(model.stats(0), cache.stats(), context);
+            keys.forEach(issued -> assertEquals(model.contains(issued.slot()), issued.key().isValid(), context));
         }
     }
 
@@ -721,9 +721,7 @@ class CacheSemanticsTest {
 
     /** A one-row BGRA pixmap of {@code bytes} bytes (a multiple of 4) and one colour. */
     private Pixmap solid(int argb, long bytes) {
-        Pixmap pixmap = Pixmap.allocate(arena, (int) (bytes / 4), 1, PixelFormat.BGRA_8888_PRE);
-        pixmap.fill(argb);
-        return pixmap;
+        return TestPixmaps.solidRow(arena, bytes, argb);
     }
 
     /** Inserts a UNIT-byte pixmap under each name, in order. */
@@ -788,95 +786,27 @@ class CacheSemanticsTest {
         }
     }
 
-    /** A hit exactly where the model has the key, with the model's colour; closes the lease. */
-    private static void assertFound(Integer expectedArgb, PixmapLease lease) {
-        if (expectedArgb == null) {
+    /** A hit exactly where the model has the key, with the pixels of the model's pixmap; closes the lease. */
+    private void assertFound(Spec expected, PixmapLease lease) {
+        if (expected == null) {
             assertNull(lease);
             return;
         }
-        assertNotNull(lease);
-        try (lease) {
-            assertEquals(expectedArgb, lease.pixmap().getArgb(0, 0));
+        assertPixels(expected.draw(arena), lease);
+    }
+
+    /** A Key the cache handed out, with the model's id for it ({@link CacheModel#NEVER_VALID} if none). */
+    private record Issued(Key key, int id) {
+        CacheModel.Anonymous slot() {
+            return new CacheModel.Anonymous(id);
         }
     }
 
-    private static Key pick(List<Key> keys, SplittableRandom random) {
+    private static <T> T pick(List<T> keys, SplittableRandom random) {
         return keys.get(random.nextInt(keys.size()));
     }
 
     private static Executable closed(Executable call) {
         return () -> assertThrows(IllegalStateException.class, call);
-    }
-
-    /**
-     * Qt's policy in a few lines: entries in recency order, the least recent first; an insert
-     * removes the old entry under its key, then trims the least recent until the new one fits.
-     * Keys are names or {@link Key} objects (which compare by identity).
-     */
-    private static final class LruModel {
-        private final Map<Object, Cached> entries = new LinkedHashMap<>(16, 0.75f, true);
-        private long maximumBytes;
-        private long usedBytes;
-
-        LruModel(long maximumBytes) {
-            this.maximumBytes = maximumBytes;
-        }
-
-        boolean insert(Object key, long bytes, int argb) {
-            if (bytes > maximumBytes) {
-                return false;
-            }
-            remove(key);
-            entries.put(key, new Cached(bytes, argb));
-            usedBytes += bytes;
-            trim();
-            return true;
-        }
-
-        boolean replace(Key key, long bytes, int argb) {
-            return contains(key) && insert(key, bytes, argb);
-        }
-
-        /** The colour under the key, or null; a hit makes it the most recent. */
-        Integer find(Object key) {
-            Cached cached = entries.get(key);
-            return cached == null ? null : cached.argb;
-        }
-
-        boolean remove(Object key) {
-            Cached removed = entries.remove(key);
-            if (removed == null) {
-                return false;
-            }
-            usedBytes -= removed.bytes;
-            return true;
-        }
-
-        void setMaximumBytes(long bytes) {
-            maximumBytes = bytes;
-            trim();
-        }
-
-        boolean contains(Object key) {
-            return entries.containsKey(key);
-        }
-
-        int size() {
-            return entries.size();
-        }
-
-        long usedBytes() {
-            return usedBytes;
-        }
-
-        private void trim() {
-            Iterator<Cached> leastRecentFirst = entries.values().iterator();
-            while (usedBytes > maximumBytes) {
-                usedBytes -= leastRecentFirst.next().bytes;
-                leastRecentFirst.remove();
-            }
-        }
-
-        private record Cached(long bytes, int argb) {}
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.PixmapCache.Key;
+import io.github.pixmapcache.testing.CacheFixture;
+import io.github.pixmapcache.testing.TestAllocator;
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -41,6 +44,9 @@ class CloseVersusAccessStressTest {
     private static final int SIDE = 32;
     private static final Pixmap[] SOURCES = sources(2 * KEYS);
 
+    @RegisterExtension
+    final CacheFixture caches = new CacheFixture();
+
     enum Disruption {
         CLEAR, EVICT_ALL, CLOSE;
 
@@ -61,9 +67,10 @@ class CloseVersusAccessStressTest {
         }
     }
 
-    private static void runRound(Disruption disruption, long seed) throws InterruptedException {
-        TestAllocator allocator = new TestAllocator();
-        PixmapCache<String> cache = allocator.<String>builder().maximumBytes(2L * KEYS * SIDE * SIDE).build();
+    private void runRound(Disruption disruption, long seed) throws InterruptedException {
+        TestAllocator allocator = caches.newAllocator();
+        PixmapCache<String> cache =
+                caches.track(allocator.<String>builder().maximumBytes(2L * KEYS * SIDE * SIDE).build());
         Key[] keys = new Key[KEYS];
         for (int i = 0; i < KEYS; i++) {
             cache.insert(nameOf(i), SOURCES[i]);

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pixmapcache.testing.CacheFixture;
+import io.github.pixmapcache.testing.TestAllocator;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -25,9 +27,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link PixmapCache#computeIfAbsent}: one loader run per miss however many callers wait, no copy
@@ -45,16 +47,11 @@ class ComputeIfAbsentTest {
     /** How long a blocked loader or test thread waits before it gives up; never reached when all is well. */
     private static final long GIVE_UP_SECONDS = 30;
 
-    private final TestAllocator allocator = new TestAllocator();
-    private final PixmapCache<String> cache = allocator.<String>builder().maximumBytes(1 << 20).build();
+    @RegisterExtension
+    final CacheFixture caches = new CacheFixture();
+    private final TestAllocator allocator = caches.allocator();
+    private final PixmapCache<String> cache = caches.cache(1 << 20);
     private final AtomicInteger runs = new AtomicInteger();
-
-    @AfterEach
-    void closeAndCheckNothingLeaked() {
-        cache.close();
-        assertEquals(0, allocator.liveBytes(), "bytes leaked");
-        assertEquals(0, allocator.liveBlocks(), "blocks leaked");
-    }
 
     @Test
     void concurrentMissesRunTheLoaderOnceAndAllGetItsPixels() throws Exception {

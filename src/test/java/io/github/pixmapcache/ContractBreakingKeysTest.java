@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pixmapcache.testing.BrokenKey;
+import io.github.pixmapcache.testing.CacheFixture;
+import io.github.pixmapcache.testing.TestAllocator;
 import java.lang.foreign.Arena;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,14 +24,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ContractBreakingKeysTest {
     private static final long BYTES = 4 * 4 * 4;
 
-    private final TestAllocator allocator = new TestAllocator();
-    private final Arena arena = Arena.ofShared();  // the test body runs on the timeout thread
-
-    @AfterEach
-    void nothingLeaked() {
-        arena.close();
-        assertEquals(0, allocator.liveBytes(), "native bytes still allocated after the cache closed");
-    }
+    @RegisterExtension
+    final CacheFixture caches = CacheFixture.withSharedArena();  // shared: the test body runs on the timeout thread
+    private final TestAllocator allocator = caches.allocator();
+    private final Arena arena = caches.arena();
 
     @ParameterizedTest
     @EnumSource(EvictionPolicy.class)
@@ -36,7 +35,7 @@ class ContractBreakingKeysTest {
         try (PixmapCache<Object> cache = cache(policy, 2 * BYTES)) {
             BrokenKey broken = new BrokenKey(7);
             assertTrue(cache.insert(broken, filled(1)));
-            broken.throwing = true;
+            broken.setThrowing(true);
 
             for (int i = 0; i < 6; i++) {
                 assertTrue(cache.insert("filler " + i, filled(10 + i)), "insert " + i);
@@ -57,7 +56,7 @@ class ContractBreakingKeysTest {
         try (PixmapCache<Object> cache = cache(policy, 4 * BYTES)) {
             assertTrue(cache.insert("kept", filled(1)));
             BrokenKey broken = new BrokenKey(7);
-            broken.throwing = true;
+            broken.setThrowing(true);
 
             assertThrows(BrokenKey.Refused.class, () -> cache.insert(broken, filled(2)));
             assertThrows(BrokenKey.Refused.class,
@@ -76,7 +75,7 @@ class ContractBreakingKeysTest {
             BrokenKey moved = new BrokenKey(7);
             assertTrue(cache.insert(moved, filled(1)));
             PixmapLease lease = cache.find(moved);
-            moved.hash = 8;
+            moved.setHash(8);
 
             cache.clear();  // cannot find the entry under its new hash
             assertEquals(0, cache.size());
@@ -84,7 +83,7 @@ class ContractBreakingKeysTest {
             try (lease) {
                 assertEquals(colour(1), lease.pixmap().getArgb(2, 2), "the lease reads its own pixels");
             }
-            moved.hash = 7;
+            moved.setHash(7);
             assertNull(cache.find(moved), "a miss, not a spin on the freed entry");
             assertNull(cache.find(moved), "and again");
 
@@ -113,10 +112,10 @@ class ContractBreakingKeysTest {
         try (PixmapCache<Object> cache = cache(policy, 2 * BYTES)) {
             BrokenKey moved = new BrokenKey(7);
             assertTrue(cache.insert(moved, filled(1)));
-            moved.hash = 8;
+            moved.setHash(8);
             cache.setMaximumBytes(0);  // evicts it, but cannot find it under its new hash
             cache.setMaximumBytes(2 * BYTES);
-            moved.hash = 7;
+            moved.setHash(7);
 
             assertNull(cache.find(moved), "a miss, not a spin on the freed entry");
             try (PixmapLease loaded = cache.computeIfAbsent(moved, (key, pixmaps) -> filled(3, pixmaps))) {
@@ -128,7 +127,7 @@ class ContractBreakingKeysTest {
     }
 
     private PixmapCache<Object> cache(EvictionPolicy policy, long maximumBytes) {
-        return allocator.<Object>builder().maximumBytes(maximumBytes).evictionPolicy(policy).build();
+        return caches.cache(policy, maximumBytes);
     }
 
     private static void assertBooksHold(PixmapCache<Object> cache) {
@@ -151,46 +150,5 @@ class ContractBreakingKeysTest {
 
     private static int colour(int seed) {
         return 0xFF000000 | seed * 0x010305;
-    }
-
-    /** Equal by id; its hash is whatever the test sets, and it throws while {@code throwing}. */
-    static final class BrokenKey {
-        private final int id;
-        volatile int hash;
-        volatile boolean throwing;
-
-        BrokenKey(int id) {
-            this.id = id;
-            this.hash = id;
-        }
-
-        @Override
-        public int hashCode() {
-            if (throwing) {
-                throw new Refused();
-            }
-            return hash;
-        }
-
-        /** The hash it starts with. */
-        int hashCodeWhenUnbroken() {
-            return id;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof BrokenKey key && key.id == id;
-        }
-
-        @Override
-        public String toString() {
-            return "BrokenKey[" + id + "]";
-        }
-
-        static final class Refused extends RuntimeException {
-            Refused() {
-                super("hashCode refused");
-            }
-        }
     }
 }

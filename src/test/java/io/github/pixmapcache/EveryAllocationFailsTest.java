@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.internal.index.KeyTable;
+import io.github.pixmapcache.testing.CacheFixture;
+import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -49,6 +52,9 @@ class EveryAllocationFailsTest {
     /** Enough anonymous keys to fill the first key table and grow it once. */
     private static final int KEYS_TO_GROW = KeyTable.INITIAL_CAPACITY + 1;
 
+    @RegisterExtension
+    final CacheFixture caches = new CacheFixture();
+    /** The sources, shared by every test of the class. */
     private final Arena arena = Arena.ofShared();
     private final Map<Integer, Pixmap> sources = new HashMap<>();
     private long allocationsOfOneRun;
@@ -104,15 +110,15 @@ class EveryAllocationFailsTest {
     }
 
     private Run cleanRun() {
-        return new Run(new TestAllocator(), n -> false);
+        return new Run(caches.newAllocator(), n -> false);
     }
 
     private Run runFailingOnly(long k) {
-        return new Run(new TestAllocator().failAllocation(k), n -> n == k);
+        return new Run(caches.newAllocator().failAllocation(k), n -> n == k);
     }
 
     private Run runFailingFrom(long k) {
-        return new Run(new TestAllocator().failAllocationsFrom(k), n -> n >= k);
+        return new Run(caches.newAllocator().failAllocationsFrom(k), n -> n >= k);
     }
 
     /** One run of the workload against a fresh cache whose allocations fail where {@code failing} says. */
@@ -134,7 +140,7 @@ class EveryAllocationFailsTest {
         private Run(TestAllocator allocator, LongPredicate failing) {
             this.allocator = allocator;
             this.failing = failing;
-            this.cache = allocator.<String>builder().maximumBytes(BUDGET).build();
+            this.cache = caches.track(allocator.<String>builder().maximumBytes(BUDGET).build());
         }
 
         void execute() {
@@ -394,13 +400,6 @@ class EveryAllocationFailsTest {
 
     /** A caller-owned RGBA pixmap whose bytes follow from {@code id}; one per id, shared by runs. */
     private Pixmap source(int id, int width, int height) {
-        return sources.computeIfAbsent(id, unused -> {
-            Pixmap pixmap = Pixmap.allocate(arena, width, height, PixelFormat.RGBA_8888);
-            MemorySegment pixels = pixmap.segment();
-            for (long i = 0; i < pixels.byteSize(); i++) {
-                pixels.set(ValueLayout.JAVA_BYTE, i, (byte) (id * 31 + i * 7));
-            }
-            return pixmap;
-        });
+        return sources.computeIfAbsent(id, unused -> TestPixmaps.patterned(arena, width, height, id));
     }
 }

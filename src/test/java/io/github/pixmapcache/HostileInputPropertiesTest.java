@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pixmapcache.testing.CacheFixture;
+import io.github.pixmapcache.testing.CountingArena;
+import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
@@ -37,6 +41,7 @@ class HostileInputPropertiesTest {
     /** Valid shapes up to this size are allocated to check their byte size; larger ones would only cost time. */
     private static final long SMALL_ENOUGH_TO_ALLOCATE = 1 << 20;
 
+    private CacheFixture caches;
     private TestAllocator allocator;
     private Arena arena;
     private PixmapCache<String> cache;
@@ -56,11 +61,12 @@ class HostileInputPropertiesTest {
     /** A cache holding "red" and blue under blueKey, after a clear, a removal and an eviction. */
     @BeforeTry
     void fillCache() {
-        allocator = new TestAllocator();
-        arena = Arena.ofConfined();
+        caches = new CacheFixture();
+        allocator = caches.allocator();
+        arena = caches.arena();
         red = filled(0xFFFF0000);
         blue = filled(0x800000FF);
-        cache = allocator.<String>builder().maximumBytes(BUDGET).build();
+        cache = caches.cache(BUDGET);
         clearedKey = cache.insert(blue);
         cache.clear();
         removedKey = cache.insert(red);
@@ -70,9 +76,9 @@ class HostileInputPropertiesTest {
         cache.setMaximumBytes(BUDGET);
         assertTrue(cache.insert("red", red));
         blueKey = cache.insert(blue);
-        otherCache = PixmapCache.<String>builder().build();
+        otherCache = caches.track(PixmapCache.<String>builder().build());
         foreignKey = otherCache.insert(blue);
-        closedCache = allocator.<String>builder().build();
+        closedCache = caches.track(allocator.<String>builder().build());
         closedCache.insert("red", red);
         keyOfClosedCache = closedCache.insert(blue);
         closedCache.close();
@@ -81,12 +87,10 @@ class HostileInputPropertiesTest {
         closedLease.close();
     }
 
+    /** jqwik runs no JUnit Jupiter extension, so the fixture's check is called here. */
     @AfterTry
     void closeEverything() {
-        cache.close();
-        otherCache.close();
-        arena.close();
-        assertEquals(0, allocator.liveBytes(), "native bytes leaked");  // closedCache's included
+        caches.closeAndAssertNothingLeaked();
     }
 
     // ------------------------------------------------------------------ shapes
@@ -411,8 +415,6 @@ class HostileInputPropertiesTest {
     }
 
     private Pixmap filled(int argb) {
-        Pixmap pixmap = Pixmap.allocate(arena, 4, 4, PixelFormat.BGRA_8888_PRE);
-        pixmap.fill(argb);
-        return pixmap;
+        return TestPixmaps.solid(arena, 4, 4, argb);
     }
 }

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.pixmapcache.testing.CacheFixture;
+import io.github.pixmapcache.testing.TestAllocator;
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,16 +35,12 @@ class KeyTableGrowthTest {
     /** Pixels are read back through a find for every this-many-th key; validity is checked for all. */
     private static final int FIND_STRIDE = 7;
 
-    private final TestAllocator allocator = new TestAllocator();
-    private final PixmapCache<String> cache = allocator.<String>builder().maximumBytes(1L << 40).build();
-    private final Arena arena = Arena.ofConfined();
+    @RegisterExtension
+    final CacheFixture caches = new CacheFixture();
+    private final TestAllocator allocator = caches.allocator();
+    private final PixmapCache<String> cache = caches.cache(1L << 40);
+    private final Arena arena = caches.arena();
     private final Pixmap source = Pixmap.allocate(arena, 4, 1, PixelFormat.GRAY_8);
-
-    @AfterEach
-    void closeAll() {
-        cache.close();
-        arena.close();
-    }
 
     @ParameterizedTest(name = "{0} keys -> {1} table allocations, {2} slots")
     @CsvSource({

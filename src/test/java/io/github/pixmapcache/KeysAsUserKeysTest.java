@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pixmapcache.testing.CacheFixture;
 import java.lang.foreign.Arena;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,14 +22,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class KeysAsUserKeysTest {
     private static final long BYTES = 4 * 4 * 4;
 
-    private final TestAllocator allocator = new TestAllocator();
-    private final Arena arena = Arena.ofShared();  // the test body runs on the timeout thread
-
-    @AfterEach
-    void nothingLeaked() {
-        arena.close();
-        assertEquals(0, allocator.liveBytes(), "native bytes still allocated after the cache closed");
-    }
+    @RegisterExtension
+    final CacheFixture caches = CacheFixture.withSharedArena();  // shared: the test body runs on the timeout thread
+    private final Arena arena = caches.arena();
 
     @ParameterizedTest
     @EnumSource(EvictionPolicy.class)
@@ -106,7 +102,7 @@ class KeysAsUserKeysTest {
     }
 
     private PixmapCache<Object> cache(EvictionPolicy policy, long maximumBytes) {
-        return allocator.<Object>builder().maximumBytes(maximumBytes).evictionPolicy(policy).build();
+        return caches.cache(policy, maximumBytes);
     }
 
     private static void assertBooksHold(PixmapCache<Object> cache) {

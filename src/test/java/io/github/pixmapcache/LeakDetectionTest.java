@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.internal.leak.LeakDetector;
+import io.github.pixmapcache.testing.CacheFixture;
+import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -22,6 +25,7 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -41,11 +45,22 @@ class LeakDetectionTest {
     /** Collections during which a report must not come. */
     private static final int QUIET_COLLECTIONS = 5;
     private static final long GC_WAIT_MS = 20;
+    /** Leases the level tests drop; at level sampled one in {@link LeakDetector#SAMPLING_INTERVAL} is reported. */
+    private static final int DROPPED = 64 * LeakDetector.SAMPLING_INTERVAL;
+    /**
+     * The reports level sampled may give for {@link #DROPPED} leases: a quarter to four times the
+     * 64 expected. Outside these the binomial tail is below 1e-12; a detector that tracks every
+     * lease reports all {@value #DROPPED}, one that tracks one in a thousand about 8.
+     */
+    private static final int SAMPLED_FEWEST = DROPPED / LeakDetector.SAMPLING_INTERVAL / 4;
+    private static final int SAMPLED_MOST = 4 * DROPPED / LeakDetector.SAMPLING_INTERVAL;
 
     private final Logger leakLogger = Logger.getLogger(LeakDetector.LOGGER_NAME);  // held: JUL loggers are weak
     private final Reports reports = new Reports();
-    private final Arena arena = Arena.ofConfined();
-    private final TestAllocator allocator = new TestAllocator();
+    @RegisterExtension
+    final CacheFixture caches = new CacheFixture();
+    private final Arena arena = caches.arena();
+    private final TestAllocator allocator = caches.allocator();
     private final Pixmap original = gradient();
     private PixmapCache<String> cache;
 
@@ -53,7 +68,7 @@ class LeakDetectionTest {
         String before = System.getProperty(LeakDetector.LEVEL_PROPERTY);
         System.setProperty(LeakDetector.LEVEL_PROPERTY, level);
         try {
-            cache = allocator.<String>builder().maximumBytes(1 << 20).build();
+            cache = caches.track(allocator.<String>builder().maximumBytes(1 << 20).build());
         } finally {
             if (before == null) {
                 System.clearProperty(LeakDetector.LEVEL_PROPERTY);
@@ -66,13 +81,9 @@ class LeakDetectionTest {
     }
 
     @AfterEach
-    void restoreLoggerAndCloseCache() {
+    void restoreLogger() {
         leakLogger.removeHandler(reports);
         leakLogger.setUseParentHandlers(true);
-        if (cache != null) {
-            cache.close();
-        }
-        arena.close();
     }
 
     @Test
@@ -171,20 +182,40 @@ class LeakDetectionTest {
         }
 
         assertEquals(UNIT, allocator.liveBytes(), "nothing tracks the lease: its pin is never released");
+        caches.expectLeakedBlock(UNIT);
     }
 
     @Test
     void atLevelSampledSomeButFewDroppedLeasesAreReported() {
         buildCacheAt("sampled");
         cache.insert("a", original);
-        int dropped = 64 * LeakDetector.SAMPLING_INTERVAL;  // no report at all: probability e^-64
-        for (int i = 0; i < dropped; i++) {
-            dropALeaseOn("a");
-        }
+        dropLeasesOn("a", DROPPED);
 
         awaitReport();
+        awaitNoMoreReports();
 
-        assertTrue(reports.count() <= dropped / 4, () -> reports.count() + " of " + dropped + " reported");
+        int reported = reports.count();
+        assertTrue(reported >= SAMPLED_FEWEST && reported <= SAMPLED_MOST, () -> reported + " of " + DROPPED
+                + " dropped leases reported, expected " + SAMPLED_FEWEST + " to " + SAMPLED_MOST);
+        caches.expectLeakedBlock(UNIT);  // the untracked leases pin "a" forever
+    }
+
+    /**
+     * The counterpart that shows the sampled bound can fail: tracking every lease reports every
+     * dropped lease, so already twice {@link #SAMPLED_MOST} of them (fewer than {@link #DROPPED},
+     * which takes seconds at this level) break it.
+     */
+    @Test
+    void atLevelAllEveryDroppedLeaseIsReported() {
+        int dropped = 2 * SAMPLED_MOST;
+        buildCacheAt("all");
+        cache.insert("a", original);
+        dropLeasesOn("a", dropped);
+
+        awaitReports(dropped);
+        awaitNoMoreReports();
+
+        assertEquals(dropped, reports.count());
     }
 
     @Test
@@ -200,6 +231,12 @@ class LeakDetectionTest {
     /** Acquires a lease and lets it become unreachable when this frame returns. */
     private void dropALeaseOn(String key) {
         assertTrue(cache.find(key).pixmap().contentEquals(original));
+    }
+
+    private void dropLeasesOn(String key, int count) {
+        for (int i = 0; i < count; i++) {
+            dropALeaseOn(key);
+        }
     }
 
     private static void dropAShareOf(PixmapLease lease) {
@@ -222,20 +259,34 @@ class LeakDetectionTest {
 
     /** Collects until a report arrives, for at most {@link #MAX_COLLECTIONS} collections. */
     private LogRecord awaitReport() {
+        awaitReports(1);
+        return reports.first();
+    }
+
+    /** Collects until {@code count} reports arrived, for at most {@link #MAX_COLLECTIONS} collections. */
+    private void awaitReports(int count) {
         for (int i = 0; i < MAX_COLLECTIONS; i++) {
-            if (reports.awaitMore(GC_WAIT_MS) > 0) {
-                return reports.first();
+            if (reports.awaitMore(GC_WAIT_MS) >= count) {
+                return;
             }
         }
-        throw new AssertionError("no leak reported after " + MAX_COLLECTIONS + " collections");
+        throw new AssertionError(
+                reports.count() + " leaks reported after " + MAX_COLLECTIONS + " collections, expected " + count);
+    }
+
+    /** Collects until {@link #QUIET_COLLECTIONS} collections in a row bring no report. */
+    private void awaitNoMoreReports() {
+        int quiet = 0;
+        for (int i = 0; quiet < QUIET_COLLECTIONS; i++) {
+            if (i == MAX_COLLECTIONS) {
+                throw new AssertionError("leak reports still arriving after " + MAX_COLLECTIONS + " collections");
+            }
+            quiet = reports.noneDuring(GC_WAIT_MS) ? quiet + 1 : 0;
+        }
     }
 
     private Pixmap gradient() {
-        Pixmap pixmap = Pixmap.allocate(arena, UNIT / 4, 1, PixelFormat.BGRA_8888_PRE);
-        for (int x = 0; x < pixmap.width(); x++) {
-            pixmap.setArgb(x, 0, 0xFF000000 | x * 0x030507);
-        }
-        return pixmap;
+        return TestPixmaps.gradientRow(arena, UNIT / 4);
     }
 
     /** The leak logger's records, and a semaphore released once per record. */
@@ -259,6 +310,18 @@ class LeakDetectionTest {
                 throw new AssertionError(e);
             }
             return records.size();
+        }
+
+        /** Runs a collection, then whether no report arrives for {@code millis}, counting none that came before. */
+        boolean noneDuring(long millis) {
+            arrived.drainPermits();
+            System.gc();
+            try {
+                return !arrived.tryAcquire(millis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
 
         int count() {

@@ -12,6 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.PixmapCache.Key;
 import io.github.pixmapcache.internal.memory.NativeAllocator;
+import io.github.pixmapcache.testing.CacheFixture;
+import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -24,8 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,19 +43,13 @@ class LeaseLifetimeTest {
     private static final int UNIT = 128;
     private static final int BLUE = 0xFF0000FF;
 
-    private final Arena arena = Arena.ofShared();  // shared: other threads compare against its pixmaps
-    private final TestAllocator allocator = new TestAllocator();
-    private final PixmapCache<String> cache =
-            allocator.<String>builder().maximumBytes(4 * UNIT).evictionPolicy(EvictionPolicy.LRU).build();
+    @RegisterExtension
+    final CacheFixture caches = CacheFixture.withSharedArena();  // shared: other threads compare against its pixmaps
+    private final Arena arena = caches.arena();
+    private final TestAllocator allocator = caches.allocator();
+    private final PixmapCache<String> cache = caches.cache(EvictionPolicy.LRU, 4 * UNIT);
     /** A pixmap whose pixels all differ, and the saved copy every lease is compared against. */
     private final Pixmap original = gradient();
-
-    @AfterEach
-    void closeCacheAndCheckNothingLeaked() {
-        cache.close();
-        arena.close();
-        assertEquals(0, allocator.liveBytes(), "native bytes still allocated after the cache and every lease closed");
-    }
 
     // ------------------------------------------------------------------ closing a lease
 
@@ -456,17 +453,11 @@ class LeaseLifetimeTest {
 
     /** Every pixel differs: opaque, with x in each channel. */
     private Pixmap gradient() {
-        Pixmap pixmap = Pixmap.allocate(arena, UNIT / 4, 1, PixelFormat.BGRA_8888_PRE);
-        for (int x = 0; x < pixmap.width(); x++) {
-            pixmap.setArgb(x, 0, 0xFF000000 | x * 0x030507);
-        }
-        return pixmap;
+        return TestPixmaps.gradientRow(arena, UNIT / 4);
     }
 
     private Pixmap solidBlue() {
-        Pixmap pixmap = Pixmap.allocate(arena, UNIT / 4, 1, PixelFormat.BGRA_8888_PRE);
-        pixmap.fill(BLUE);
-        return pixmap;
+        return TestPixmaps.solidRow(arena, UNIT, BLUE);
     }
 
     /**

@@ -11,6 +11,7 @@ import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
 import io.github.pixmapcache.internal.reclaim.ThreadIndex;
 import io.github.pixmapcache.internal.stats.StatsCounter;
+import io.github.pixmapcache.testing.TestAllocator;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pixmapcache.testing.CacheFixture;
 import java.lang.foreign.Arena;
 import java.lang.ref.Reference;
 import java.lang.ref.WeakReference;
@@ -11,7 +12,7 @@ import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,8 +28,9 @@ class ReleasedReferencesTest {
     private static final int GC_ROUNDS = 50;
     private static final int MANY_KEYS = 100;
 
-    private final TestAllocator allocator = new TestAllocator();
-    private final Arena arena = Arena.ofConfined();
+    @RegisterExtension
+    final CacheFixture caches = new CacheFixture();
+    private final Arena arena = caches.arena();
     private final Pixmap source = Pixmap.allocate(arena, 4, 4, PixelFormat.RGBA_8888);
     private PixmapCache<String> cache;
 
@@ -39,17 +41,10 @@ class ReleasedReferencesTest {
                 Stream.of(Departure.values()).map(departure -> Arguments.of(policy, departure)));
     }
 
-    @AfterEach
-    void nothingLeaked() {
-        cache.close();
-        arena.close();
-        assertEquals(0, allocator.liveBytes());
-    }
-
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("policiesAndDepartures")
     void aFoundEntryAndItsKeyAreUnreachableOnceTheyLeft(EvictionPolicy policy, Departure departure) {
-        cache = allocator.<String>builder().maximumBytes(1 << 20).evictionPolicy(policy).build();
+        cache = caches.cache(policy, 1 << 20);
         List<WeakReference<?>> released = switch (departure) {
             case CLEAR -> keyedThen(cache::clear);
             case REMOVE_BY_KEY -> keyedThen(() -> assertTrue(cache.remove(new String("tile"))));
@@ -69,7 +64,7 @@ class ReleasedReferencesTest {
     @ParameterizedTest
     @EnumSource(EvictionPolicy.class)
     void noneOfManyFoundKeysOutlivesClear(EvictionPolicy policy) {
-        cache = allocator.<String>builder().maximumBytes(1 << 20).evictionPolicy(policy).build();
+        cache = caches.cache(policy, 1 << 20);
         List<WeakReference<?>> released = new ArrayList<>();
         for (int i = 0; i < MANY_KEYS; i++) {
             String key = "tile " + i;

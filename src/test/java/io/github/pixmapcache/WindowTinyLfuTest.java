@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pixmapcache.testing.CacheFixture;
+import io.github.pixmapcache.testing.TestAllocator;
+import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,18 +24,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class WindowTinyLfuTest {
     private static final int UNIT = 100;
 
-    private final TestCaches caches = new TestCaches();
-    private final Arena arena = caches.arena;
-    private final TestAllocator allocator = caches.allocator;
-
-    @AfterEach
-    void closeCachesAndCheckNothingLeaked() {
-        caches.closeAndAssertNothingLeaked();
-    }
+    @RegisterExtension
+    final CacheFixture caches = new CacheFixture();
+    private final Arena arena = caches.arena();
+    private final TestAllocator allocator = caches.allocator();
 
     @Test
     void isTheDefaultPolicy() {
-        PixmapCache<String> cache = caches.track(allocator.<String>builder().maximumBytes(10 * UNIT).build());
+        PixmapCache<String> cache = caches.cache(10 * UNIT);
         fillHot(cache, 9);
 
         scan(cache, 100);
@@ -178,9 +177,7 @@ class WindowTinyLfuTest {
     }
 
     private Pixmap solid(long bytes) {
-        Pixmap pixmap = Pixmap.allocate(arena, (int) (bytes / 4), 1, PixelFormat.BGRA_8888_PRE);
-        pixmap.fill(0xFF336699);
-        return pixmap;
+        return TestPixmaps.solidRow(arena, bytes, 0xFF336699);
     }
 
     private PixmapCache<String> cache(EvictionPolicy policy, long maximumBytes) {

@@ -1,5 +1,6 @@
 package io.github.pixmapcache.internal.leak;
 
+import io.github.pixmapcache.internal.jfr.CacheEvents;
 import java.lang.System.Logger;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
@@ -129,6 +130,7 @@ public final class LeakDetector {
             LOGGER.log(Logger.Level.WARNING, "LEAK: a PixmapLease on " + description
                     + " became unreachable without close(); its pin is released."
                     + " Close every lease, e.g. with try-with-resources. It was acquired at:", acquisition);
+            CacheEvents.leaseLeaked(description, acquisition);
         }
     }
 

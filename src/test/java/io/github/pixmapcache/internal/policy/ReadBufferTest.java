@@ -1,0 +1,153 @@
+package io.github.pixmapcache.internal.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pixmapcache.internal.reclaim.ThreadIndex;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The read buffer on its own: one thread's reads come out once and in order, a full ring refuses
+ * until drained, and under concurrency a read may be dropped but never duplicated or invented.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)  // a guard against hangs only
+class ReadBufferTest {
+    private static final int READS = 200_000;
+
+    private final ReadBuffer<Integer> buffer = new ReadBuffer<>();
+
+    @Test
+    void aThreadsReadsComeOutInOrderAndOnlyOnce() {
+        List<Integer> offered = fillOwnRing(0);
+
+        assertEquals(offered, drain());
+        assertEquals(List.of(), drain(), "a second drain finds nothing");
+    }
+
+    @Test
+    void aFullRingRefusesUntilItIsDrained() {
+        List<Integer> offered = fillOwnRing(0);
+        assertFalse(offered.isEmpty());
+        assertFalse(buffer.offer(-1, ThreadIndex.current()), "the ring is full");
+
+        assertEquals(offered, drain(), "the refused read was not recorded");
+        assertEquals(offered.size(), fillOwnRing(offered.size()).size(), "drained, the ring takes as many again");
+    }
+
+    /** A ring with one writer never loses a CAS: every accepted read must arrive, in order, though drains overlap. */
+    @Test
+    void withOneReaderAndAConcurrentDrainerEveryAcceptedReadArrivesOnceInOrder() throws InterruptedException {
+        List<Integer> drained = new ArrayList<>();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < READS; i++) {
+                offerUntilAccepted(i);
+            }
+            done.set(true);
+        });
+
+        while (!done.get()) {
+            drainOrYield(drained);
+        }
+        reader.join();
+        buffer.drainTo(drained::add);
+
+        assertEquals(READS, drained.size());
+        for (int i = 0; i < READS; i++) {
+            assertEquals(i, drained.get(i), "read number " + i);
+        }
+    }
+
+    /** Threads sharing a ring may lose reads to each other, but a read arrives at most once, each thread's in order. */
+    @Test
+    void withManyReadersNoReadIsDuplicatedOrInventedAndEachThreadsStayInOrder() throws InterruptedException {
+        int threads = 4;
+        int readsPerThread = READS / threads;
+        List<Integer> drained = new ArrayList<>();
+        AtomicBoolean[] done =
+                IntStream.range(0, threads).mapToObj(t -> new AtomicBoolean()).toArray(AtomicBoolean[]::new);
+        List<Thread> readers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            readers.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < readsPerThread; i++) {
+                    offerUntilAccepted(thread * readsPerThread + i);
+                }
+                done[thread].set(true);
+            }));
+        }
+
+        while (!allSet(done)) {
+            drainOrYield(drained);
+        }
+        for (Thread reader : readers) {
+            reader.join();
+        }
+        buffer.drainTo(drained::add);
+
+        Set<Integer> seen = new HashSet<>();
+        int[] last = new int[threads];
+        Arrays.fill(last, -1);
+        for (int read : drained) {
+            assertTrue(read >= 0 && read < threads * readsPerThread, "a read nobody offered: " + read);
+            assertTrue(seen.add(read), "read " + read + " drained twice");
+            int thread = read / readsPerThread;
+            assertTrue(read % readsPerThread > last[thread], "thread " + thread + "'s reads out of order at " + read);
+            last[thread] = read % readsPerThread;
+        }
+        assertTrue(drained.size() >= readsPerThread, drained.size() + " reads drained: fewer than one thread's alone");
+    }
+
+    /** Offers {@code first}, {@code first + 1}, ... from this thread until its ring refuses; the accepted ones. */
+    private List<Integer> fillOwnRing(int first) {
+        List<Integer> offered = new ArrayList<>();
+        for (int i = first; buffer.offer(i, ThreadIndex.current()); i++) {
+            offered.add(i);
+        }
+        return offered;
+    }
+
+    private List<Integer> drain() {
+        List<Integer> drained = new ArrayList<>();
+        buffer.drainTo(drained::add);
+        return drained;
+    }
+
+    /** Offers until the ring takes the read: spins while the drainer works, yields now and then to let it run. */
+    private void offerUntilAccepted(int read) {
+        for (int spins = 1; !buffer.offer(read, ThreadIndex.current()); spins++) {
+            if (spins % 64 == 0) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** Drains into {@code drained}; yields when there was nothing, for machines with fewer cores than threads. */
+    private void drainOrYield(List<Integer> drained) {
+        int before = drained.size();
+        buffer.drainTo(drained::add);
+        if (drained.size() == before) {
+            Thread.yield();
+        }
+    }
+
+    private static boolean allSet(AtomicBoolean[] flags) {
+        for (AtomicBoolean flag : flags) {
+            if (!flag.get()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
