@@ -1,0 +1,88 @@
+package io.github.pixmapcache.server;
+
+import io.github.pixmapcache.EvictionPolicy;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the tile server can be told, in one place. {@link ConfigParser} fills it from flags and
+ * environment variables; a new setting is a component here and an {@link ConfigParser.Option} there.
+ *
+ * @param port             TCP port; 0 picks a free one (tests)
+ * @param bind             address to listen on; loopback unless told otherwise
+ * @param budgetBytes      the cache's byte budget for metatile pixels
+ * @param policy           the pixmap cache's eviction policy
+ * @param metatileSize     tiles per side of a metatile (rendered and cached as one pixmap)
+ * @param renderThreads    threads that render metatiles
+ * @param renderQueue      metatile renders admitted at once (running or waiting); more get 503
+ * @param cache            which cache holds the metatiles
+ * @param threads          what runs Jetty's request handlers
+ * @param shutdownTimeout  how long a stop waits for requests in flight
+ */
+public record ServerConfig(
+        int port,
+        String bind,
+        long budgetBytes,
+        EvictionPolicy policy,
+        int metatileSize,
+        int renderThreads,
+        int renderQueue,
+        CacheKind cache,
+        ThreadMode threads,
+        Duration shutdownTimeout) {
+
+    /** Which cache holds rendered metatiles: the point of the load test is to compare them. */
+    public enum CacheKind {
+        /** pixmap-cache: metatiles in native memory, tiles encoded straight from it. */
+        PIXMAP,
+        /** Caffeine holding each metatile as an on-heap {@code int[]}: what a user would build instead. */
+        CAFFEINE,
+        /** No cache: every request renders its own tile. */
+        NONE
+    }
+
+    /** What runs Jetty's request handlers. */
+    public enum ThreadMode {
+        /** A virtual thread per request. */
+        VIRTUAL,
+        /** Jetty's bounded {@code QueuedThreadPool}. */
+        POOL
+    }
+
+    /** The largest metatile side: 16x16 tiles of 256x256 BGRA pixels are 64 MiB. */
+    public static final int MAX_METATILE_SIZE = 16;
+
+    public ServerConfig {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(threads, "threads");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be in 0..65535: " + port);
+        }
+        if (budgetBytes <= 0) {
+            throw new IllegalArgumentException("budget must be positive: " + budgetBytes);
+        }
+        if (metatileSize < 1 || metatileSize > MAX_METATILE_SIZE || Integer.bitCount(metatileSize) != 1) {
+            throw new IllegalArgumentException(
+                    "metatile size must be a power of two in 1.." + MAX_METATILE_SIZE + ": " + metatileSize);
+        }
+        if (renderThreads < 1) {
+            throw new IllegalArgumentException("render threads must be at least 1: " + renderThreads);
+        }
+        if (renderQueue < 1) {
+            throw new IllegalArgumentException("render queue must be at least 1: " + renderQueue);
+        }
+        if (shutdownTimeout.isNegative()) {
+            throw new IllegalArgumentException("shutdown timeout must not be negative: " + shutdownTimeout);
+        }
+    }
+
+    /** The defaults: loopback port 8080, 512 MiB, 8x8 metatiles, a render thread per core. */
+    public static ServerConfig defaults() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new ServerConfig(8080, "127.0.0.1", 512L << 20, EvictionPolicy.WINDOW_TINY_LFU, 8,
+                cores, 4 * cores, CacheKind.PIXMAP, ThreadMode.VIRTUAL, Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,60 @@
+package io.github.pixmapcache.server;
+
+import io.github.pixmapcache.server.tiles.CacheNumbers;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+
+/** The JSON of {@code GET /stats}: the cache's counters, render and encode percentiles, the heap and GC. */
+final class StatsJson {
+    private StatsJson() {
+    }
+
+    static String of(String cacheKind, CacheNumbers cache, int renders, int renderQueue, Timer renderTime,
+                     Timer encodeTime) {
+        StringJoiner json = new StringJoiner(",", "{", "}");
+        json.add(field("cache", "\"" + cacheKind + "\""));
+        json.add(field("hits", cache.hits()));
+        json.add(field("misses", cache.misses()));
+        json.add(field("hitRatio", String.format(Locale.ROOT, "%.4f", cache.hitRatio())));
+        json.add(field("renders", renders));
+        json.add(field("renderQueue", renderQueue));
+        json.add(field("evictions", cache.evictions()));
+        json.add(field("entries", cache.entries()));
+        json.add(field("usedBytes", cache.usedBytes()));
+        json.add(field("maximumBytes", cache.maximumBytes()));
+        json.add(field("leasedBytes", cache.leasedBytes()));
+        json.add(field("allocationFailures", cache.allocationFailures()));
+        json.add(field("renderMs", percentiles(renderTime)));
+        json.add(field("encodeMs", percentiles(encodeTime)));
+        json.add(field("heapUsedBytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()));
+        long collections = 0;
+        long collectionMillis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            collections += Math.max(0, gc.getCollectionCount());
+            collectionMillis += Math.max(0, gc.getCollectionTime());
+        }
+        json.add(field("gcCount", collections));
+        json.add(field("gcMillis", collectionMillis));
+        return json.toString();
+    }
+
+    /** {"p50":…,"p99":…} in milliseconds, from the timer's sliding window. */
+    private static String percentiles(Timer timer) {
+        StringJoiner json = new StringJoiner(",", "{", "}");
+        for (ValueAtPercentile value : timer.takeSnapshot().percentileValues()) {
+            json.add(field("p" + Math.round(value.percentile() * 100),
+                    String.format(Locale.ROOT, "%.3f", value.value(TimeUnit.MILLISECONDS))));
+        }
+        json.add(field("count", timer.count()));
+        return json.toString();
+    }
+
+    private static String field(String name, Object value) {
+        return "\"" + name + "\":" + value;
+    }
+}

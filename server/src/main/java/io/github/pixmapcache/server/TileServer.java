@@ -1,0 +1,158 @@
+package io.github.pixmapcache.server;
+
+import io.github.pixmapcache.PixmapCache;
+import io.github.pixmapcache.server.http.PlainTextErrorHandler;
+import io.github.pixmapcache.server.http.TileHandler;
+import io.github.pixmapcache.server.metrics.ServerMetrics;
+import io.github.pixmapcache.server.tiles.CaffeineTileSource;
+import io.github.pixmapcache.server.tiles.Mandelbrot;
+import io.github.pixmapcache.server.tiles.Metatile;
+import io.github.pixmapcache.server.tiles.MetatileLoader;
+import io.github.pixmapcache.server.tiles.Picture;
+import io.github.pixmapcache.server.tiles.PixmapTileSource;
+import io.github.pixmapcache.server.tiles.RenderPool;
+import io.github.pixmapcache.server.tiles.TileEncoder;
+import io.github.pixmapcache.server.tiles.TileSource;
+import io.github.pixmapcache.server.tiles.UncachedTileSource;
+import java.net.URI;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ThreadPool;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
+
+/**
+ * The tile server: Jetty 12 in front of a {@link TileSource}. {@link #start} returns once it listens;
+ * {@link #close} stops it gracefully: stop accepting, let requests in flight finish within the
+ * configured timeout, then close the cache, the renderers and the meters, in that order.
+ */
+public final class TileServer implements AutoCloseable {
+    /** Request headers beyond this many bytes get 431 (Jetty's default too; named here as a limit we test). */
+    static final int MAX_REQUEST_HEADER_BYTES = 8192;
+    /** Request threads of the bounded pool ({@code --threads pool}), and the most virtual threads at once. */
+    private static final int MAX_REQUEST_THREADS = 200;
+
+    /** The pieces a test may replace: the picture, and the pixmap cache's builder (to count native bytes). */
+    public record Parts(Picture picture, UnaryOperator<PixmapCache.Builder<Metatile>> cacheBuilder) {
+        public static Parts standard() {
+            return new Parts(Mandelbrot.PICTURE, UnaryOperator.identity());
+        }
+    }
+
+    private final ServerConfig config;
+    private final ServerMetrics metrics;
+    private final RenderPool renderPool;
+    private final TileSource tiles;
+    private final Server jetty;
+    private final ServerConnector connector;
+
+    private TileServer(ServerConfig config, Parts parts) {
+        this.config = config;
+        this.metrics = new ServerMetrics();
+        this.renderPool = new RenderPool(parts.picture(), config.renderThreads(), config.renderQueue());
+        this.tiles = tileSource(config, parts);
+        tiles.bindTo(metrics.registry());
+        this.jetty = new Server(requestThreads(config.threads()));
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
+        http.setSendServerVersion(false);
+        this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        connector.setHost(config.bind());
+        connector.setPort(config.port());
+        jetty.addConnector(connector);
+        GracefulHandler graceful = new GracefulHandler();
+        graceful.setHandler(new TileHandler(tiles, metrics, this::statsJson));
+        jetty.setHandler(graceful);
+        jetty.setErrorHandler(new PlainTextErrorHandler());
+        jetty.setStopTimeout(config.shutdownTimeout().toMillis());
+        jetty.setStopAtShutdown(false);   // TileServerMain owns the signal handling
+    }
+
+    /** Starts a server with the Mandelbrot picture and the standard cache. */
+    public static TileServer start(ServerConfig config) {
+        return start(config, Parts.standard());
+    }
+
+    /** Starts a server with these parts; it listens when this returns. */
+    public static TileServer start(ServerConfig config, Parts parts) {
+        TileServer server = new TileServer(config, parts);
+        try {
+            server.jetty.start();
+        } catch (Exception e) {
+            server.close();
+            throw new IllegalStateException("could not start the server on " + config.bind() + ":" + config.port(), e);
+        }
+        return server;
+    }
+
+    private TileSource tileSource(ServerConfig config, Parts parts) {
+        TileEncoder encoder = new TileEncoder(metrics.encodeTime());
+        return switch (config.cache()) {
+            case PIXMAP -> new PixmapTileSource(
+                    parts.cacheBuilder().apply(PixmapCache.<Metatile>builder()
+                            .maximumBytes(config.budgetBytes())
+                            .evictionPolicy(config.policy())).build(),
+                    new MetatileLoader(renderPool, metrics.renderTime()), encoder, config.metatileSize());
+            case CAFFEINE -> new CaffeineTileSource(config.budgetBytes(), renderPool, metrics.renderTime(), encoder,
+                    config.metatileSize());
+            case NONE -> new UncachedTileSource(renderPool, metrics.renderTime(), encoder);
+        };
+    }
+
+    private static ThreadPool requestThreads(ServerConfig.ThreadMode mode) {
+        return switch (mode) {
+            case VIRTUAL -> {
+                VirtualThreadPool pool = new VirtualThreadPool(MAX_REQUEST_THREADS);
+                pool.setName("request");
+                yield pool;
+            }
+            case POOL -> {
+                QueuedThreadPool pool = new QueuedThreadPool(MAX_REQUEST_THREADS);
+                pool.setName("request");
+                yield pool;
+            }
+        };
+    }
+
+    /** Where the server listens, e.g. {@code http://127.0.0.1:8080/}. */
+    public URI uri() {
+        String host = config.bind().contains(":") ? "[" + config.bind() + "]" : config.bind();
+        return URI.create("http://" + host + ":" + connector.getLocalPort() + "/");
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Blocks rendered so far (metatiles, or tiles without a cache). */
+    public int renders() {
+        return renderPool.renders();
+    }
+
+    String statsJson() {
+        return StatsJson.of(config.cache().name().toLowerCase(Locale.ROOT), tiles.numbers(), renderPool.renders(),
+                renderPool.admitted(), metrics.renderTime(), metrics.encodeTime());
+    }
+
+    /**
+     * Stops gracefully: no new connections, requests in flight finish (up to the shutdown timeout),
+     * then the cache is closed, so that no native memory outlives the server.
+     */
+    @Override
+    public void close() {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            System.getLogger(TileServer.class.getName()).log(System.Logger.Level.WARNING, "stopping Jetty", e);
+        } finally {
+            tiles.close();
+            renderPool.close();
+            metrics.close();
+        }
+    }
+}
