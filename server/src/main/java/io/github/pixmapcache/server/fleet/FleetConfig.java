@@ -51,7 +51,7 @@ public record FleetConfig(URI standalone, List<String> clusterSeeds, String keyP
         if (breakerFailures < 1) {
             throw new IllegalArgumentException("breaker failures " + breakerFailures + " is below 1");
         }
-        new TierKeys(keyPrefix, 0, 1); // validates the prefix
+        new TierKeys(keyPrefix, "0", 1); // validates the prefix
     }
 
     /** A single Redis, every other setting at its default. */

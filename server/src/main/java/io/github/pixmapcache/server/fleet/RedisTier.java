@@ -149,7 +149,7 @@ public final class RedisTier implements AutoCloseable {
         List<CompletableFuture<?>> replies = new ArrayList<>(pngByKey.size() + 1);
         current.pipelined(redis -> {
             pngByKey.forEach((key, png) ->
-                    replies.add(redis.set(key, TileValueCodec.encode(keys.renderVersion(), png), tileTtl).toCompletableFuture()));
+                    replies.add(redis.set(key, TileValueCodec.encode(keys.versionTag(), png), tileTtl).toCompletableFuture()));
             replies.add(redis.incr(keys.renders()).toCompletableFuture());
         });
         return report(CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)))
@@ -215,7 +215,7 @@ public final class RedisTier implements AutoCloseable {
             metrics.misses.increment();
             return new Miss();
         }
-        return switch (TileValueCodec.decode(value, keys.renderVersion())) {
+        return switch (TileValueCodec.decode(value, keys.versionTag())) {
             case TileValueCodec.Valid valid -> {
                 metrics.hits.increment();
                 yield new Hit(valid.payload());

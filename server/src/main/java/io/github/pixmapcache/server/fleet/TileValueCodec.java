@@ -10,7 +10,7 @@ import java.util.zip.CRC32C;
  * <pre>
  * offset  size  field
  *      0     4  magic "PXT1"
- *      4     4  render version (big-endian int)
+ *      4     4  render version tag (big-endian int, {@link TierKeys#versionTag()})
  *      8     4  payload length in bytes (big-endian int)
  *     12     4  CRC-32C of the payload (big-endian int)
  *     16     n  payload: the tile's PNG bytes
@@ -54,7 +54,7 @@ public final class TileValueCodec {
         }
         int version = header.getInt();
         if (version != expectedRenderVersion) {
-            return new Invalid("render version " + version + " is not " + expectedRenderVersion);
+            return new Invalid("render version tag " + version + " is not " + expectedRenderVersion);
         }
         int length = header.getInt();
         if (length != value.length - HEADER_BYTES) {

@@ -22,9 +22,9 @@ class FleetLockTest {
     @BeforeEach
     void start() throws Exception {
         redis = RedisProcess.start();
-        FleetConfig config = FleetConfig.standalone(redis.uri()).withCommandTimeout(Duration.ofMillis(250)).withLockTtl(LOCK_TTL);
-        first = RedisTier.start(config, new TierKeys("t", 1, 8));
-        second = RedisTier.start(config, new TierKeys("t", 1, 8));
+        FleetConfig config = FleetConfig.standalone(redis.uri()).withCommandTimeout(Duration.ofMillis(1_000)).withLockTtl(LOCK_TTL);
+        first = RedisTier.start(config, new TierKeys("t", "v1", 8));
+        second = RedisTier.start(config, new TierKeys("t", "v1", 8));
     }
 
     @AfterEach

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The tier client against a real redis-server on a loopback port, faults included. */
 class RedisTierTest {
 
-    private static final Duration TIMEOUT = Duration.ofMillis(250);
+    private static final Duration TIMEOUT = Duration.ofMillis(1_000);
 
     private RedisProcess redis;
     private RedisTier tier;
@@ -27,7 +27,7 @@ class RedisTierTest {
     @BeforeEach
     void start() throws Exception {
         redis = RedisProcess.start();
-        tier = RedisTier.start(config(redis), new TierKeys("t", 3, 8));
+        tier = RedisTier.start(config(redis), new TierKeys("t", "v3", 8));
     }
 
     @AfterEach
@@ -71,7 +71,7 @@ class RedisTierTest {
     @Test
     void anotherRenderVersionSeesNothingOfThisOne() throws Exception {
         tier.putAll(metatile(tier.keys(), 4, 0, 0)).get();
-        try (RedisTier next = RedisTier.start(config(redis), new TierKeys("t", 4, 8))) {
+        try (RedisTier next = RedisTier.start(config(redis), new TierKeys("t", "v4", 8))) {
             assertInstanceOf(RedisTier.Miss.class, next.get(next.keys().tile(4, 0, 0)));
             assertEquals(OptionalLong.of(0), next.fleetRenders());
         }
@@ -81,11 +81,11 @@ class RedisTierTest {
     void truncatedForeignAndCorruptValuesAreRefusedThenOverwritten() throws Exception {
         Map<String, byte[]> tiles = metatile(tier.keys(), 9, 64, 64);
         String key = tiles.keySet().iterator().next();
-        byte[] good = TileValueCodec.encode(3, tiles.get(key));
+        byte[] good = TileValueCodec.encode(tier.keys().versionTag(), tiles.get(key));
         byte[] corrupt = good.clone();
         corrupt[corrupt.length - 1] ^= 1;
         for (byte[] bad : List.of(Arrays.copyOf(good, good.length / 2), "not a tile".getBytes(), corrupt,
-                TileValueCodec.encode(2, tiles.get(key)))) {
+                TileValueCodec.encode(new TierKeys("t", "v2", 8).versionTag(), tiles.get(key)))) {
             writeRaw(key, bad);
             assertInstanceOf(RedisTier.Invalid.class, tier.get(key));
         }
@@ -146,7 +146,7 @@ class RedisTierTest {
         int port = redis.port();
         tier.close();
         redis.kill();
-        tier = RedisTier.start(config(redis), new TierKeys("t", 3, 8));
+        tier = RedisTier.start(config(redis), new TierKeys("t", "v3", 8));
         assertEquals("connecting", tier.state());
         assertInstanceOf(RedisTier.Unavailable.class, tier.get(tier.keys().tile(0, 0, 0)));
         redis = redis.restartEmpty();

@@ -53,7 +53,7 @@ class TileValueCodecTest {
 
     @Test
     void anotherRenderVersionIsRefused() {
-        assertReason("render version 6 is not 7", TileValueCodec.encode(6, PNG), 7);
+        assertReason("render version tag 6 is not 7", TileValueCodec.encode(6, PNG), 7);
     }
 
     @Test
