@@ -1,6 +1,7 @@
 package io.github.pixmapcache.server;
 
 import io.github.pixmapcache.EvictionPolicy;
+import io.github.pixmapcache.server.fleet.FleetConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param cache            which cache holds the metatiles
  * @param threads          what runs Jetty's request handlers
  * @param shutdownTimeout  how long a stop waits for requests in flight
+ * @param fleet            the shared Redis tier behind the pixmap cache, or null for none (the default)
  */
 public record ServerConfig(
         int port,
@@ -29,7 +31,8 @@ public record ServerConfig(
         int renderQueue,
         CacheKind cache,
         ThreadMode threads,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        FleetConfig fleet) {
 
     /** Which cache holds rendered metatiles: the point of the load test is to compare them. */
     public enum CacheKind {
@@ -77,6 +80,24 @@ public record ServerConfig(
         if (shutdownTimeout.isNegative()) {
             throw new IllegalArgumentException("shutdown timeout must not be negative: " + shutdownTimeout);
         }
+        if (fleet != null && cache != CacheKind.PIXMAP) {
+            throw new IllegalArgumentException("the Redis tier sits behind the pixmap cache, not behind cache "
+                    + cache.name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** Without the fleet tier. */
+    public ServerConfig(int port, String bind, long budgetBytes, EvictionPolicy policy, int metatileSize,
+                        int renderThreads, int renderQueue, CacheKind cache, ThreadMode threads,
+                        Duration shutdownTimeout) {
+        this(port, bind, budgetBytes, policy, metatileSize, renderThreads, renderQueue, cache, threads,
+                shutdownTimeout, null);
+    }
+
+    /** This config with the shared Redis tier {@code fleet} (null: none). */
+    public ServerConfig withFleet(FleetConfig fleet) {
+        return new ServerConfig(port, bind, budgetBytes, policy, metatileSize, renderThreads, renderQueue, cache,
+                threads, shutdownTimeout, fleet);
     }
 
     /** The defaults: loopback port 8080, 512 MiB, 8x8 metatiles, a render thread per core. */

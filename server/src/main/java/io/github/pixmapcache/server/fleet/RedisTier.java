@@ -114,19 +114,22 @@ public final class RedisTier implements AutoCloseable {
     /** The tile stored under {@code key}; waits at most the command timeout. */
     public Lookup get(String key) {
         try {
-            return toLookup(await(call(redis -> redis.get(key))));
+            return toLookup(await(call(redis -> redis.get(key))), true);
         } catch (RuntimeException e) {
             return new Unavailable(describe(e));
         }
     }
 
-    /** The tiles under {@code keys}, in order, in one command ({@code MGET}); waits at most the command timeout. */
+    /**
+     * The tiles under {@code keys}, in order, in one command ({@code MGET}); waits at most the command
+     * timeout. Not counted as hits or misses, which count the requests' single-tile lookups.
+     */
     public List<Lookup> getAll(List<String> keys) {
         try {
             var values = await(call(redis -> redis.mget(keys.toArray(String[]::new))));
             List<Lookup> found = new ArrayList<>(values.size());
             for (var value : values) {
-                found.add(toLookup(value.getValueOrElse(null)));
+                found.add(toLookup(value.getValueOrElse(null), false));
             }
             return found;
         } catch (RuntimeException e) {
@@ -210,14 +213,18 @@ public final class RedisTier implements AutoCloseable {
         }
     }
 
-    private Lookup toLookup(byte[] value) {
+    private Lookup toLookup(byte[] value, boolean counted) {
         if (value == null) {
-            metrics.misses.increment();
+            if (counted) {
+                metrics.misses.increment();
+            }
             return new Miss();
         }
         return switch (TileValueCodec.decode(value, keys.versionTag())) {
             case TileValueCodec.Valid valid -> {
-                metrics.hits.increment();
+                if (counted) {
+                    metrics.hits.increment();
+                }
                 yield new Hit(valid.payload());
             }
             case TileValueCodec.Invalid invalid -> {
