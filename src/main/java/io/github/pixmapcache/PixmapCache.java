@@ -123,7 +123,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         if (rejectIfTooLarge(pixmap.byteSize())) {
             return false;
         }
-        Entry entry = copyOf(key, pixmap);
+        Entry entry = copyOf(key, Entry.KEYED, pixmap);
         DeferredReleases releases = new DeferredReleases();
         lock.lock();
         try {
@@ -131,7 +131,7 @@ public final class PixmapCache<K> implements AutoCloseable {
                 return false;
             }
             Entry previous = keyedEntries.put(key, entry);
-            if (previous != null) {
+            if (previous != null && previous.isCached()) {  // else already detached: its mapping was stale
                 detach(previous, releases);
             }
             admit(entry, releases);
@@ -157,7 +157,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         if (rejectIfTooLarge(pixmap.byteSize())) {
             return new Key(this, -1, 0);
         }
-        Entry pixels = copyOf(null, pixmap);
+        Entry pixels = copyOf(null, Entry.KEYED, pixmap);
         DeferredReleases releases = new DeferredReleases();
         lock.lock();
         try {
@@ -173,7 +173,7 @@ public final class PixmapCache<K> implements AutoCloseable {
                 throw e;
             }
             Key key = new Key(this, slot, keyTable.generation(slot));
-            Entry entry = rekeyed(pixels, key);
+            Entry entry = rekeyed(pixels, key, slot);
             keyTable.bind(slot, entry);
             admit(entry, releases);
             return key;
@@ -200,7 +200,7 @@ public final class PixmapCache<K> implements AutoCloseable {
         if (entryOf(key) == null || rejectIfTooLarge(pixmap.byteSize())) {
             return false;
         }
-        Entry entry = copyOf(key, pixmap);
+        Entry entry = copyOf(key, key.slot, pixmap);
         DeferredReleases releases = new DeferredReleases();
         lock.lock();
         try {
@@ -453,8 +453,8 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** A new, unpublished entry holding a copy of {@code pixmap}. */
-    Entry copyOf(Object key, Pixmap pixmap) {
+    /** A new, unpublished entry holding a copy of {@code pixmap}; {@code slot} as in {@link Entry}. */
+    Entry copyOf(Object key, int slot, Pixmap pixmap) {
         if (!pixmap.segment().scope().isAlive()) {
             throw new IllegalStateException("the memory of " + pixmap + " is already released");
         }
@@ -466,17 +466,21 @@ public final class PixmapCache<K> implements AutoCloseable {
             allocator.free(address, bytes);
             throw e;
         }
-        return new Entry(key, address, (int) bytes, pixmap.width(), pixmap.height(), pixmap.format());
+        return new Entry(key, slot, address, (int) bytes, pixmap.width(), pixmap.height(), pixmap.format());
     }
 
     /** The entry under {@code key}, pinned, or null; lock-free. */
     private Entry pinned(K key) {
+        Entry unpinnable = null;
         while (true) {
             Entry entry = keyedEntries.get(key);
-            if (entry == null || entry.tryPin()) {
+            if (entry == null || entry == unpinnable) {
+                return null;  // still indexed though freed: a stale mapping, which is a miss
+            }
+            if (entry.tryPin()) {
                 return entry;
             }
-            // Freed under us, so already out of the index: look again.
+            unpinnable = entry;  // freed under us, so normally out of the index by now: look again
         }
     }
 
@@ -499,14 +503,16 @@ public final class PixmapCache<K> implements AutoCloseable {
     private Entry pinnedHit(Key key) {
         requireOwn(key);
         ensureOpen();
+        Entry unpinnable = null;
         while (true) {
             Entry entry = entryOf(key);
-            if (entry == null) {
+            if (entry == null || entry == unpinnable) {
                 return recordMiss();
             }
             if (entry.tryPin()) {
                 return recordHit(entry);
             }
+            unpinnable = entry;  // freed under us, so its slot is released by now: look again
         }
     }
 
@@ -584,8 +590,8 @@ public final class PixmapCache<K> implements AutoCloseable {
                 throw closedException();
             }
             Entry present = keyedEntries.get(key);
-            if (present != null) {
-                present.tryPin();  // cached, so the cache's reference keeps it alive
+            if (present != null && present.isCached()) {  // else a stale mapping, replaced below
+                present.pin();  // cached, so the cache's reference keeps it alive
                 releases.detach(loaded);
                 return present;
             }
@@ -647,8 +653,8 @@ public final class PixmapCache<K> implements AutoCloseable {
     }
 
     private void removeFromIndex(Entry entry) {
-        if (entry.key() instanceof Key key) {
-            keyTable.release(key.slot);
+        if (entry.isAnonymous()) {
+            keyTable.release(entry.slot());
         } else {
             keyedEntries.remove(entry.key(), entry);
         }
@@ -691,8 +697,8 @@ public final class PixmapCache<K> implements AutoCloseable {
         return entry != null && entry.key() == key ? entry : null;
     }
 
-    private static Entry rekeyed(Entry pixels, Key key) {
-        return new Entry(key, pixels.address(), pixels.byteSize(), pixels.width(), pixels.height(), pixels.format());
+    private static Entry rekeyed(Entry pixels, Key key, int slot) {
+        return new Entry(key, slot, pixels.address(), pixels.byteSize(), pixels.width(), pixels.height(), pixels.format());
     }
 
     private void requireOwn(Key key) {

@@ -2,6 +2,7 @@ package io.github.pixmapcache;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -17,10 +18,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -250,6 +253,80 @@ class ComputeIfAbsentTest {
         assertEquals(1, runs.get(), "the inner call never ran the loader");
         assertNothingCached();
         assertLaterLoadSucceeds(2);
+    }
+
+    @Test
+    void loaderRendersInParallelIntoItsPixmaps() {
+        int width = 64;
+        int height = 256;
+        try (PixmapLease lease = cache.computeIfAbsent(KEY, (key, pixmaps) -> {
+            Pixmap tile = pixmaps.allocate(width, height, PixelFormat.RGBA_8888);
+            Pixmap scratch = ForkJoinPool.commonPool().submit(() -> pixmaps.allocate(width, 1, PixelFormat.GRAY_8)).join();
+            IntStream.range(0, height).parallel().forEach(y -> {
+                scratch.setArgb(y % width, 0, 0xFF808080);
+                for (int x = 0; x < width; x++) {
+                    tile.setArgb(x, y, 0xFF000000 | x << 8 | y);
+                }
+            });
+            return tile;
+        })) {
+            Pixmap tile = lease.pixmap();
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    assertEquals(0xFF000000 | x << 8 | y, tile.getArgb(x, y), "pixel " + x + "," + y);
+                }
+            }
+        }
+        assertEquals(1, cache.size());
+        assertEquals(64L * 256 * 4, cache.usedBytes(), "the scratch pixmap was freed, the tile adopted");
+    }
+
+    @Test
+    void loaderPixmapsRefuseEveryAccessFromEveryThreadOnceTheLoadEnded() throws Exception {
+        List<Pixmap> kept = new ArrayList<>();
+        PixmapLoader<String> keeping = (key, pixmaps) -> {
+            Pixmap result = drawn(pixmaps, 7);
+            kept.add(result);
+            kept.add(pixmaps.allocate(2, 2, PixelFormat.GRAY_8));
+            return result;
+        };
+        cache.computeIfAbsent(KEY, keeping).close();  // published
+        cache.setMaximumBytes(BYTES - 1);
+        cache.computeIfAbsent("too large", keeping).close();  // too large to cache
+        assertThrows(IllegalStateException.class, () -> cache.computeIfAbsent("failed", (key, pixmaps) -> {
+            keeping.load(key, pixmaps);
+            throw new IllegalStateException("failed after drawing");
+        }));
+
+        assertEquals(6, kept.size());
+        for (Pixmap pixmap : kept) {
+            assertThrows(IllegalStateException.class, () -> pixmap.getArgb(0, 0));
+            assertThrows(IllegalStateException.class, () -> pixmap.setArgb(0, 0, 0));
+            Throwable elsewhere = CompletableFuture.supplyAsync(() -> {
+                try {
+                    pixmap.fill(0);
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            }).get(GIVE_UP_SECONDS, TimeUnit.SECONDS);
+            assertInstanceOf(IllegalStateException.class, elsewhere, "from another thread too");
+        }
+        PixmapAllocator[] leaked = new PixmapAllocator[1];
+        cache.computeIfAbsent("kept allocator", (key, pixmaps) -> {
+            leaked[0] = pixmaps;
+            return drawn(pixmaps, 8);
+        }).close();
+        assertThrows(IllegalStateException.class, () -> leaked[0].allocate(1, 1, PixelFormat.GRAY_8));
+        Throwable elsewhere = CompletableFuture.supplyAsync(() -> {
+            try {
+                leaked[0].allocate(1, 1, PixelFormat.GRAY_8);
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        }).get(GIVE_UP_SECONDS, TimeUnit.SECONDS);
+        assertInstanceOf(IllegalStateException.class, elsewhere, "allocating after the load, from another thread");
     }
 
     // ------------------------------------------------------------------ helpers

@@ -51,6 +51,7 @@ public final class TileServer implements AutoCloseable {
     private final TileSource tiles;
     private final Server jetty;
     private final ServerConnector connector;
+    private URI uri;
 
     private TileServer(ServerConfig config, Parts parts) {
         this.config = config;
@@ -84,6 +85,9 @@ public final class TileServer implements AutoCloseable {
         TileServer server = new TileServer(config, parts);
         try {
             server.jetty.start();
+            String bind = config.bind();
+            server.uri = URI.create("http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":"
+                    + server.connector.getLocalPort() + "/");
         } catch (Exception e) {
             server.close();
             throw new IllegalStateException("could not start the server on " + config.bind() + ":" + config.port(), e);
@@ -125,8 +129,7 @@ public final class TileServer implements AutoCloseable {
 
     /** Where the server listens, e.g. {@code http://127.0.0.1:8080/}. */
     public URI uri() {
-        String host = config.bind().contains(":") ? "[" + config.bind() + "]" : config.bind();
-        return URI.create("http://" + host + ":" + connector.getLocalPort() + "/");
+        return uri;
     }
 
     public ServerConfig config() {

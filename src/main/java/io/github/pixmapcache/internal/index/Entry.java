@@ -15,6 +15,8 @@ import java.lang.invoke.VarHandle;
  * rises again, so a pin taken on a freed entry fails instead of reviving it.
  */
 public final class Entry implements PolicyEntry<Entry> {
+    /** The {@link #slot()} of a keyed entry: it has no place in the key table. */
+    public static final int KEYED = -1;
     private static final VarHandle REFERENCES;
 
     static {
@@ -26,6 +28,8 @@ public final class Entry implements PolicyEntry<Entry> {
     }
 
     private final Object key;
+    /** The key-table slot of an anonymous entry, or {@link #KEYED}; never inferred from the key's type. */
+    private final int slot;
     /** The key's hash, taken when the entry is made, so that no user code runs under the cache lock. */
     private final int keyHash;
     private final long address;
@@ -46,10 +50,13 @@ public final class Entry implements PolicyEntry<Entry> {
     /**
      * A new entry with one reference, its creator's, over a block of {@code byteSize} bytes.
      *
-     * @param key the user's key of a keyed entry, or the {@code PixmapCache.Key} of an anonymous one
+     * @param key the user's key of a keyed entry (which may itself be a {@code PixmapCache.Key}), or
+     *     the {@code PixmapCache.Key} of an anonymous one
+     * @param slot the key-table slot of an anonymous entry, or {@link #KEYED}
      */
-    public Entry(Object key, long address, int byteSize, int width, int height, PixelFormat format) {
+    public Entry(Object key, int slot, long address, int byteSize, int width, int height, PixelFormat format) {
         this.key = key;
+        this.slot = slot;
         this.keyHash = key == null ? 0 : key.hashCode();
         this.address = address;
         this.byteSize = byteSize;
@@ -60,6 +67,16 @@ public final class Entry implements PolicyEntry<Entry> {
 
     public Object key() {
         return key;
+    }
+
+    /** Whether the entry lives in the key table (under a generated Key), not in the keyed index. */
+    public boolean isAnonymous() {
+        return slot != KEYED;
+    }
+
+    /** The key-table slot of an anonymous entry. */
+    public int slot() {
+        return slot;
     }
 
     public long address() {
@@ -94,6 +111,17 @@ public final class Entry implements PolicyEntry<Entry> {
             }
         }
         return false;
+    }
+
+    /**
+     * Adds a reference to an entry that another reference is known to keep alive.
+     *
+     * @throws IllegalStateException if the entry is freed after all: a broken invariant
+     */
+    public void pin() {
+        if (!tryPin()) {
+            throw new IllegalStateException("pinned after it was freed: " + this);
+        }
     }
 
     /**

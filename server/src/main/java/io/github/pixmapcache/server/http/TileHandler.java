@@ -62,6 +62,9 @@ public final class TileHandler extends Handler.Abstract {
                 response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
                 throw new HttpFailure(405, "only GET and HEAD are allowed: " + method);
             }
+            if (hasDotSegment(path)) {
+                throw new HttpFailure(400, "no . or .. segments in a path: " + path);
+            }
             boolean head = HttpMethod.HEAD.is(method);
             switch (route) {
                 case "tiles" -> tile(request, response, timed, TilePath.parse(path), head);
@@ -110,6 +113,16 @@ public final class TileHandler extends Handler.Abstract {
             return;
         }
         send(response, callback, head, "image/png", tiles.png(tile));
+    }
+
+    /** Paths are matched as sent, never resolved, so a dot segment is refused rather than interpreted. */
+    private static boolean hasDotSegment(String path) {
+        for (String segment : path.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** RFC 9110 13.1.2: {@code *}, or any listed tag equal under weak comparison. */

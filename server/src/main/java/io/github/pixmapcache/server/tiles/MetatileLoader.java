@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The one path from a cache miss to a metatile's pixels: take a place in the render queue, allocate
- * the metatile in cache memory, render it there. A second cache tier (a shared store behind this
+ * the metatile in cache memory, render it there with every render thread (a loader's pixmap may be
+ * written from any thread while the load runs). A second cache tier (a shared store behind this
  * server's memory) goes here, between the miss and the render.
  */
 public final class MetatileLoader implements PixmapLoader<Metatile> {
@@ -28,7 +29,7 @@ public final class MetatileLoader implements PixmapLoader<Metatile> {
             int side = metatile.pixelsPerSide();
             Pixmap pixels = allocator.allocate(side, side, PixelFormat.BGRA_8888_PRE);
             long start = System.nanoTime();
-            admission.renderHere(pixels.segment(), pixels.stride(), metatile.z(),
+            admission.render(pixels.segment(), pixels.stride(), metatile.z(),
                     metatile.originX(), metatile.originY(), side, side);
             renderTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return pixels;

@@ -77,13 +77,6 @@ public final class RenderPool implements AutoCloseable {
             renders.incrementAndGet();
         }
 
-        /** Renders like {@link #render}, on the calling thread alone, for a target confined to it. */
-        public void renderHere(MemorySegment target, long stride, int zoom, long originX, long originY,
-                               int width, int height) {
-            picture.render(target, stride, zoom, originX, originY, width, 0, height);
-            renders.incrementAndGet();
-        }
-
         /** Gives the place back; idempotent. */
         @Override
         public void close() {
