@@ -122,7 +122,7 @@ public final class RedisTier implements AutoCloseable {
 
     /**
      * The tiles under {@code keys}, in order, in one command ({@code MGET}); waits at most the command
-     * timeout. Not counted as hits or misses, which count the requests' single-tile lookups.
+     * timeout. Not counted as hits, misses or invalid values, which count the requests' single-tile lookups.
      */
     public List<Lookup> getAll(List<String> keys) {
         try {
@@ -228,7 +228,9 @@ public final class RedisTier implements AutoCloseable {
                 yield new Hit(valid.payload());
             }
             case TileValueCodec.Invalid invalid -> {
-                metrics.invalidValues.increment();
+                if (counted) {
+                    metrics.invalidValues.increment();
+                }
                 yield new Invalid(invalid.reason());
             }
         };

@@ -19,7 +19,7 @@ public final class TierMetrics {
     /**
      * @param hits             tile lookups answered with a valid value
      * @param misses           tile lookups that found no value
-     * @param invalidValues    values found but refused (truncated, foreign, other version, bad checksum)
+     * @param invalidValues    tile lookups that found a value and refused it (truncated, foreign, other version, bad checksum)
      * @param failures         commands that failed or timed out
      * @param shortCircuited   calls not made because the breaker was open or Redis not yet connected
      * @param metatilesWritten metatiles whose tiles were stored

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A real 3-master Redis Cluster on loopback: three {@link RedisProcess} nodes joined by {@code redis-cli --cluster create}. */
-final class RedisClusterProcesses implements AutoCloseable {
+public final class RedisClusterProcesses implements AutoCloseable {
 
     private static final Duration FORM_TIMEOUT = Duration.ofSeconds(30);
 
@@ -16,7 +16,7 @@ final class RedisClusterProcesses implements AutoCloseable {
         this.nodes = nodes;
     }
 
-    static RedisClusterProcesses start() throws IOException, InterruptedException {
+    public static RedisClusterProcesses start() throws IOException, InterruptedException {
         List<RedisProcess> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
@@ -43,16 +43,16 @@ final class RedisClusterProcesses implements AutoCloseable {
         }
     }
 
-    List<RedisProcess> nodes() {
+    public List<RedisProcess> nodes() {
         return nodes;
     }
 
-    List<String> seeds() {
+    public List<String> seeds() {
         return nodes.stream().map(RedisProcess::hostAndPort).toList();
     }
 
     /** The node that serves {@code key}'s slot, by asking the cluster itself. */
-    RedisProcess ownerOf(String key) throws IOException, InterruptedException {
+    public RedisProcess ownerOf(String key) throws IOException, InterruptedException {
         int slot = Integer.parseInt(nodes.getFirst().cli("cluster", "keyslot", key));
         for (RedisProcess node : nodes) {
             String[] lines = node.cli("cluster", "nodes").split("\n");

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * its files in its own temporary folder, stopped by its own process id (SIGKILL, SIGSTOP, SIGCONT
  * are sent to that pid and nothing else).
  */
-final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
@@ -38,12 +38,12 @@ final class RedisProcess implements AutoCloseable {
     }
 
     /** A standalone Redis on a free port. */
-    static RedisProcess start() throws IOException {
+    public static RedisProcess start() throws IOException {
         return startOnFreePort(List.of(), false);
     }
 
     /** A cluster-enabled node (its bus port, port + 10000, free too), not yet part of a cluster. */
-    static RedisProcess startClusterNode() throws IOException {
+    public static RedisProcess startClusterNode() throws IOException {
         return startOnFreePort(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                 "--cluster-node-timeout", "3000"), true);
     }
@@ -87,31 +87,31 @@ final class RedisProcess implements AutoCloseable {
     }
 
     /** A new, empty redis-server on the same port, after this one was killed. */
-    RedisProcess restartEmpty() throws IOException {
+    public RedisProcess restartEmpty() throws IOException {
         if (process.isAlive()) {
             throw new IllegalStateException("redis-server pid " + pid() + " on port " + port + " still runs");
         }
         return startOn(port, Files.createTempDirectory("redis-" + port + "-"), extraArgs);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("redis://127.0.0.1:" + port);
     }
 
-    String hostAndPort() {
+    public String hostAndPort() {
         return "127.0.0.1:" + port;
     }
 
     /** SIGKILL: the process dies at once, connections reset. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("redis-server pid " + pid() + " survived SIGKILL");
@@ -119,12 +119,12 @@ final class RedisProcess implements AutoCloseable {
     }
 
     /** SIGSTOP: the process hangs; connections stay open and nothing answers. */
-    void pause() throws IOException, InterruptedException {
+    public void pause() throws IOException, InterruptedException {
         signal("STOP");
     }
 
     /** SIGCONT after {@link #pause}. */
-    void resume() throws IOException, InterruptedException {
+    public void resume() throws IOException, InterruptedException {
         signal("CONT");
     }
 
@@ -136,13 +136,13 @@ final class RedisProcess implements AutoCloseable {
     }
 
     /** Runs {@code redis-cli -p PORT args...} and returns its output. */
-    String cli(String... args) throws IOException, InterruptedException {
+    public String cli(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
         command.addAll(List.of(args));
         return run(command);
     }
 
-    static String run(List<String> command) throws IOException, InterruptedException {
+    public static String run(List<String> command) throws IOException, InterruptedException {
         Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!cli.waitFor(30, TimeUnit.SECONDS) || cli.exitValue() != 0) {
@@ -188,7 +188,7 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
-    static void sleep(Duration duration) {
+    public static void sleep(Duration duration) {
         try {
             Thread.sleep(duration);
         } catch (InterruptedException e) {
