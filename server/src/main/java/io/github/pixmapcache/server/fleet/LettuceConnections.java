@@ -3,6 +3,7 @@ package io.github.pixmapcache.server.fleet;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -11,6 +12,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -27,13 +30,19 @@ import java.util.function.Consumer;
 /**
  * The Lettuce client and its two connections, to one Redis or to a Redis Cluster: a reader shared by
  * every request (Lettuce pipelines concurrent commands on it) and a writer whose commands are flushed
- * together, so that a metatile's tiles leave in one write.
+ * together, so that a metatile's tiles leave in one write. On a cluster the batch goes to the node
+ * connection of the metatile's slot (its keys share one, see {@link TierKeys}): Lettuce's cluster
+ * connection does not flush node connections still opening when {@code flushCommands} runs
+ * (lettuce#2420), which lost writes here.
  *
  * <p>Options chosen for a tier that must never hold a request up: commands time out after the
- * configured timeout; while a connection is down commands are rejected at once instead of queued
- * (Lettuce's default would queue them until the reconnect); reconnects back off from 10 ms to 1 s so
- * that a Redis that comes back is used again within a second; the cluster topology is refreshed on
- * MOVED/ASK redirects and reconnects, and every 10 s.
+ * configured timeout; while the connection to a single Redis is down commands are rejected at once
+ * instead of queued (Lettuce's default would queue them until the reconnect); reconnects back off
+ * from 10 ms to 1 s so that a Redis that comes back is used again within a second. On a cluster,
+ * commands are queued while a node connection opens (Lettuce opens one per node and intent at its
+ * first command, and rejecting would fail those first commands): a dead node then costs command
+ * timeouts until the breaker opens. The cluster topology is refreshed on MOVED/ASK redirects and
+ * reconnects, and every 10 s.
  */
 final class LettuceConnections implements AutoCloseable {
 
@@ -49,6 +58,8 @@ final class LettuceConnections implements AutoCloseable {
     private final RedisClusterAsyncCommands<String, byte[]> reader;
     private final StatefulConnection<String, byte[]> writerConnection;
     private final RedisClusterAsyncCommands<String, byte[]> writer;
+    /** The writer as a cluster connection, or null on a single Redis. */
+    private final StatefulRedisClusterConnection<String, byte[]> clusterWriter;
     /** Guards the writer's auto-flush-off window: one pipeline at a time. */
     private final ReentrantLock writeLock = new ReentrantLock();
 
@@ -61,7 +72,10 @@ final class LettuceConnections implements AutoCloseable {
         this.reader = reader;
         this.writerConnection = writerConnection;
         this.writer = writer;
-        writerConnection.setAutoFlushCommands(false);
+        this.clusterWriter = writerConnection instanceof StatefulRedisClusterConnection<String, byte[]> cluster ? cluster : null;
+        if (clusterWriter == null) {
+            writerConnection.setAutoFlushCommands(false);
+        }
     }
 
     /** Connects, or throws Lettuce's {@code RedisException} when no node answers within the timeout. */
@@ -80,7 +94,7 @@ final class LettuceConnections implements AutoCloseable {
                 client.setOptions(ClusterClientOptions.builder()
                         .socketOptions(socket)
                         .timeoutOptions(TimeoutOptions.enabled(timeout))
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                         .requestQueueSize(REQUEST_QUEUE)
                         .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                                 .enableAllAdaptiveRefreshTriggers()
@@ -90,6 +104,8 @@ final class LettuceConnections implements AutoCloseable {
                 try {
                     StatefulRedisClusterConnection<String, byte[]> reader = client.connect(CODEC);
                     StatefulRedisClusterConnection<String, byte[]> writer = client.connect(CODEC);
+                    connectToEveryMaster(reader);
+                    connectToEveryMaster(writer);
                     return new LettuceConnections(resources, client, reader, reader.async(), writer, writer.async());
                 } catch (RuntimeException e) {
                     client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
@@ -117,6 +133,18 @@ final class LettuceConnections implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the connection to every master now (Lettuce opens them at a node's first command), so that
+     * the first requests' commands do not spend their timeout connecting.
+     */
+    private static void connectToEveryMaster(StatefulRedisClusterConnection<String, byte[]> connection) {
+        for (RedisClusterNode node : connection.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                connection.getConnection(node.getNodeId()).sync().ping();
+            }
+        }
+    }
+
     private static RedisURI uri(String text) {
         RedisURI uri = RedisURI.create(text);
         uri.setTimeout(CONNECT_TIMEOUT);
@@ -128,13 +156,34 @@ final class LettuceConnections implements AutoCloseable {
         return reader;
     }
 
-    /** Issues {@code commands} on the writer connection and sends them in one flush. */
-    void pipelined(Consumer<RedisClusterAsyncCommands<String, byte[]>> commands) {
+    /**
+     * Issues {@code commands}, whose keys all hash to the slot of {@code slotKey}, on the writer and
+     * sends them in one flush. On a cluster this may block while the slot's node connection opens.
+     */
+    void pipelined(String slotKey, Consumer<RedisClusterAsyncCommands<String, byte[]>> commands) {
         writeLock.lock();
         try {
-            commands.accept(writer);
+            if (clusterWriter == null) {
+                try {
+                    commands.accept(writer);
+                } finally {
+                    writerConnection.flushCommands();
+                }
+                return;
+            }
+            RedisClusterNode node = clusterWriter.getPartitions().getPartitionBySlot(SlotHash.getSlot(slotKey));
+            if (node == null) {
+                throw new RedisException("no node of the cluster serves slot " + SlotHash.getSlot(slotKey) + " of " + slotKey);
+            }
+            StatefulRedisConnection<String, byte[]> nodeConnection = clusterWriter.getConnection(node.getNodeId());
+            nodeConnection.setAutoFlushCommands(false);
+            try {
+                commands.accept(nodeConnection.async());
+            } finally {
+                nodeConnection.flushCommands();
+                nodeConnection.setAutoFlushCommands(true);
+            }
         } finally {
-            writerConnection.flushCommands();
             writeLock.unlock();
         }
     }

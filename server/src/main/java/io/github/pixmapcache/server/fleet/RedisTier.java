@@ -139,9 +139,10 @@ public final class RedisTier implements AutoCloseable {
     }
 
     /**
-     * Stores a rendered metatile's encoded tiles ({@code key -> PNG}) with the tile TTL and counts the
-     * render fleet-wide, all in one flush of the write connection. Never blocks: the future completes
-     * when Redis has acknowledged every command, or fails.
+     * Stores a rendered metatile's encoded tiles ({@code key -> PNG}, keys of one metatile) with the
+     * tile TTL in one flush of the write connection, then counts the render fleet-wide. The future
+     * completes when Redis has acknowledged every command, or fails; on a single Redis this never
+     * blocks, on a cluster it may while the slot's node connection opens (a command timeout or two).
      */
     public CompletableFuture<Void> putAll(Map<String, byte[]> pngByKey) {
         LettuceConnections current = connections;
@@ -150,11 +151,13 @@ public final class RedisTier implements AutoCloseable {
             return CompletableFuture.failedFuture(new TierUnavailableException(state()));
         }
         List<CompletableFuture<?>> replies = new ArrayList<>(pngByKey.size() + 1);
-        current.pipelined(redis -> {
-            pngByKey.forEach((key, png) ->
-                    replies.add(redis.set(key, TileValueCodec.encode(keys.versionTag(), png), tileTtl).toCompletableFuture()));
-            replies.add(redis.incr(keys.renders()).toCompletableFuture());
-        });
+        try {
+            current.pipelined(pngByKey.keySet().iterator().next(), redis -> pngByKey.forEach((key, png) ->
+                    replies.add(redis.set(key, TileValueCodec.encode(keys.versionTag(), png), tileTtl).toCompletableFuture())));
+            replies.add(current.reader().incr(keys.renders()).toCompletableFuture());
+        } catch (RuntimeException e) {
+            replies.add(CompletableFuture.failedFuture(e));
+        }
         return report(CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)))
                 .thenRun(metrics.metatilesWritten::increment);
     }
