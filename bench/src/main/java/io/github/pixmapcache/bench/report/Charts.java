@@ -118,7 +118,7 @@ final class Charts {
         return new Color(0x0072B2);
     }
 
-    private static CategoryChart chart(String title, String xTitle, String yTitle) {
+    static CategoryChart chart(String title, String xTitle, String yTitle) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
@@ -138,7 +138,7 @@ final class Charts {
         return sizes;
     }
 
-    private static void save(CategoryChart chart, Path directory, String name) throws IOException {
+    static void save(CategoryChart chart, Path directory, String name) throws IOException {
         BitmapEncoder.saveBitmap(chart, directory.resolve(name + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 }

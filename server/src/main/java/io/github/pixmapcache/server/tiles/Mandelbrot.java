@@ -14,7 +14,7 @@ import java.nio.ByteOrder;
 public final class Mandelbrot {
     /** Iterations at zoom 0; each zoom level adds {@link #ITERATIONS_PER_ZOOM}. */
     private static final int BASE_ITERATIONS = 64;
-    private static final int ITERATIONS_PER_ZOOM = 48;
+    private static final int ITERATIONS_PER_ZOOM = 24;
     private static final double PLANE_LEFT = -2.5;
     private static final double PLANE_TOP = 2.0;
     private static final double PLANE_SPAN = 4.0;

@@ -1,0 +1,89 @@
+-- wrk script for the tile server: a population of map users looking at places of the Mandelbrot set.
+-- Each request picks a place by a Zipf-like law (rank r with probability ~ 1/r^s: a few places are
+-- very popular, most are rarely seen), a zoom level uniformly from ZMIN..ZMAX, and one tile of a
+-- VIEW_W x VIEW_H viewport centred on the place at that zoom: what a slippy map asks for when many
+-- people pan and zoom around a few hundred places.
+--   wrk -t2 -c32 -d60s --timeout 30s -s bench/wrk/viewports.lua http://127.0.0.1:8080
+-- Settings through the environment: PLACES (default 2000), ZIPF_S (1.0), ZMIN (6), ZMAX (10),
+-- VIEW_W (5), VIEW_H (4), SEED (1). At the end it prints one line: RESULT key=value ...
+
+local places = tonumber(os.getenv("PLACES") or "2000")
+local zipf_s = tonumber(os.getenv("ZIPF_S") or "1.0")
+local zmin = tonumber(os.getenv("ZMIN") or "6")
+local zmax = tonumber(os.getenv("ZMAX") or "10")
+local view_w = tonumber(os.getenv("VIEW_W") or "5")
+local view_h = tonumber(os.getenv("VIEW_H") or "4")
+local seed = tonumber(os.getenv("SEED") or "1")
+
+-- Places on the boundary of the set, where the detail is: alternately on the main cardioid,
+-- c = e^(it)/2 - e^(2it)/4, and on the period-2 bulb, c = -1 + e^(it)/4. The same list in every
+-- thread (a fixed generator), in world coordinates u, v in [0, 1) as the server maps the plane
+-- (z 0 spans [-2.5, 1.5] x [-2, 2], imaginary axis up).
+local place_u, place_v = {}, {}
+local state = 12345
+local function next_unit()   -- a small LCG, so the places do not depend on Lua's random
+  state = (state * 1103515245 + 12345) % 2147483648
+  return state / 2147483648
+end
+for i = 1, places do
+  local t = 2 * math.pi * next_unit()
+  local cr, ci
+  if i % 2 == 1 then
+    cr, ci = math.cos(t) / 2 - math.cos(2 * t) / 4, math.sin(t) / 2 - math.sin(2 * t) / 4
+  else
+    cr, ci = -1 + math.cos(t) / 4, math.sin(t) / 4
+  end
+  place_u[i] = (cr + 2.5) / 4
+  place_v[i] = (2 - ci) / 4
+end
+
+-- The cumulative Zipf weights over ranks 1..places, for a binary search per request.
+local cdf, total = {}, 0
+for r = 1, places do
+  total = total + 1 / r ^ zipf_s
+  cdf[r] = total
+end
+
+local function pick_place()
+  local x = math.random() * total
+  local lo, hi = 1, places
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if cdf[mid] < x then lo = mid + 1 else hi = mid end
+  end
+  return lo
+end
+
+local thread_id = 0
+function setup(thread)
+  thread:set("id", thread_id)
+  thread_id = thread_id + 1
+end
+
+function init(args)
+  math.randomseed(seed * 1000 + (id or 0))
+end
+
+function request()
+  local p = pick_place()
+  local z = math.random(zmin, zmax)
+  local side = 2 ^ z
+  local cx = math.floor(place_u[p] * side)
+  local cy = math.floor(place_v[p] * side)
+  local x = cx - math.floor(view_w / 2) + math.random(0, view_w - 1)
+  local y = cy - math.floor(view_h / 2) + math.random(0, view_h - 1)
+  x = math.max(0, math.min(side - 1, x))
+  y = math.max(0, math.min(side - 1, y))
+  return wrk.format("GET", string.format("/tiles/%d/%d/%d.png", z, x, y))
+end
+
+function done(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  local e = summary.errors
+  io.write(string.format(
+    "RESULT requests=%d seconds=%.1f rps=%.1f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f "
+      .. "non2xx=%d connect_errors=%d read_errors=%d write_errors=%d timeouts=%d bytes=%d\n",
+    summary.requests, seconds, summary.requests / seconds,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency:percentile(99.9) / 1000,
+    latency.max / 1000, e.status, e.connect, e.read, e.write, e.timeout, summary.bytes))
+end

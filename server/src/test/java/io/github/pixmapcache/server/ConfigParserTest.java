@@ -1,0 +1,87 @@
+package io.github.pixmapcache.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.pixmapcache.EvictionPolicy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigParserTest {
+
+    private static ServerConfig parse(Map<String, String> env, String... args) {
+        return ConfigParser.parse(List.of(args), env).orElseThrow();
+    }
+
+    @Test
+    void defaultsListenOnLoopbackWithHalfAGibibyte() {
+        ServerConfig config = parse(Map.of());
+        assertEquals(ServerConfig.defaults(), config);
+        assertEquals("127.0.0.1", config.bind());
+        assertEquals(512L << 20, config.budgetBytes());
+        assertEquals(8, config.metatileSize());
+        assertEquals(ServerConfig.CacheKind.PIXMAP, config.cache());
+    }
+
+    @Test
+    void everyFlagInBothFormsAndFlagsBeatVariables() {
+        ServerConfig config = parse(Map.of("TILES_PORT", "9000", "TILES_BUDGET", "2g", "TILES_CACHE", "none"),
+                "--port=9100", "--bind", "0.0.0.0", "--policy", "lru", "--metatile", "4", "--render-threads", "3",
+                "--render-queue=7", "--cache", "caffeine", "--threads", "pool", "--shutdown-timeout", "2.5");
+        assertEquals(new ServerConfig(9100, "0.0.0.0", 2L << 30, EvictionPolicy.LRU, 4, 3, 7,
+                ServerConfig.CacheKind.CAFFEINE, ServerConfig.ThreadMode.POOL, Duration.ofMillis(2500)), config);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1048576, 1048576", "512m, 536870912", "4g, 4294967296", "2GiB, 2147483648", "64K, 65536", "3MB, 3145728"})
+    void byteSizes(String text, long bytes) {
+        assertEquals(bytes, parse(Map.of(), "--budget", text).budgetBytes());
+    }
+
+    @Test
+    void helpIsAskedFor() {
+        assertTrue(ConfigParser.parse(List.of("--port", "1", "--help"), Map.of()).isEmpty());
+        String usage = ConfigParser.usage();
+        for (ConfigParser.Option option : ConfigParser.Option.values()) {
+            assertTrue(usage.contains("--" + option.flag + " "), option.flag);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--port 70000 | 70000",
+            "--port x | x",
+            "--budget -1 | -1",
+            "--budget 0 | 0",
+            "--budget 1q | 1q",
+            "--budget 99999999999g | 99999999999g",
+            "--metatile 3 | 3",
+            "--metatile 32 | 32",
+            "--render-threads 0 | 0",
+            "--render-queue -2 | -2",
+            "--cache redis | redis",
+            "--threads green | green",
+            "--policy fifo | fifo",
+            "--shutdown-timeout -1 | -1",
+            "--colour red | --colour",
+            "--port | --port",
+            "extra | extra",
+    })
+    void badValuesAreRefusedNamingTheValue(String args, String named) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigParser.parse(List.of(args.split(" ")), Map.of()));
+        assertTrue(e.getMessage().contains(named), e.getMessage());
+    }
+
+    @Test
+    void aBadVariableIsRefusedNamingTheValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigParser.parse(List.of(), Map.of("TILES_METATILE", "5")));
+        assertTrue(e.getMessage().contains("metatile") && e.getMessage().endsWith(": 5"), e.getMessage());
+    }
+}
