@@ -27,6 +27,7 @@ final class FleetStatsJson {
         json.add(field("lockWaits", counts.lockWaits()));
         json.add(field("lockTakeovers", counts.lockTakeovers()));
         json.add(field("waitsGivenUp", counts.waitsGivenUp()));
+        json.add(field("lookupMs", StatsJson.percentiles(fleet.lookupTime())));
         return json.toString();
     }
 

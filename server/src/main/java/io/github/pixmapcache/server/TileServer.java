@@ -105,7 +105,7 @@ public final class TileServer implements AutoCloseable {
                     new MetatileLoader(renderPool, metrics.renderTime()), encoder, config.metatileSize(),
                     config.fleet() == null ? null : FleetTiles.start(config.fleet(), TileHandler.PICTURE_VERSION,
                             config.metatileSize(), new TileEncoder(FleetTiles.publishEncodeTimer(metrics.registry())),
-                            Math.max(1, config.renderThreads() / 2)));
+                            Math.max(1, config.renderThreads() / 2), FleetTiles.lookupTimer(metrics.registry())));
             case CAFFEINE -> new CaffeineTileSource(config.budgetBytes(), renderPool, metrics.renderTime(), encoder,
                     config.metatileSize());
             case NONE -> new UncachedTileSource(renderPool, metrics.renderTime(), encoder);

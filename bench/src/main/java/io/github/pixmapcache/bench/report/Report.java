@@ -97,6 +97,7 @@ public final class Report {
         gc();
         footprint();
         out.append(ServerLoad.section(results, output));
+        out.append(FleetLoad.section(results));
         return out.toString();
     }
 

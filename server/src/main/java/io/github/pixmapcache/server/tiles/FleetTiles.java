@@ -56,13 +56,15 @@ public final class FleetTiles implements AutoCloseable {
     private final TileEncoder encoder;
     private final int metatileSize;
     private final ThreadPoolExecutor publisher;
+    private final Timer lookupTime;
     /** One fleet decision per metatile at a time on this server; the other requests wait for it. */
     private final ConcurrentHashMap<Metatile, CompletableFuture<FleetSingleFlight.Plan>> planning = new ConcurrentHashMap<>();
     /** Fleet locks this server took for a render; taken out by the load that renders. */
     private final ConcurrentHashMap<Metatile, FleetSingleFlight.Render> planned = new ConcurrentHashMap<>();
 
-    private FleetTiles(RedisTier tier, TileEncoder encoder, int metatileSize, int publishThreads) {
+    private FleetTiles(RedisTier tier, TileEncoder encoder, int metatileSize, int publishThreads, Timer lookupTime) {
         this.tier = tier;
+        this.lookupTime = lookupTime;
         this.flight = new FleetSingleFlight(tier);
         this.encoder = encoder;
         this.metatileSize = metatileSize;
@@ -80,11 +82,12 @@ public final class FleetTiles implements AutoCloseable {
      *
      * @param renderVersion names the renderer: tiles stored under another version are never served
      * @param encoder       encodes the tiles of rendered metatiles for Redis, timed by its own timer
+     * @param lookupTime    times each request's lookup of its tile in Redis
      */
     public static FleetTiles start(FleetConfig config, String renderVersion, int metatileSize, TileEncoder encoder,
-                                   int publishThreads) {
+                                   int publishThreads, Timer lookupTime) {
         return new FleetTiles(RedisTier.start(config, new TierKeys(config.keyPrefix(), renderVersion, metatileSize)),
-                encoder, metatileSize, publishThreads);
+                encoder, metatileSize, publishThreads, lookupTime);
     }
 
     /**
@@ -92,7 +95,10 @@ public final class FleetTiles implements AutoCloseable {
      * while another server renders it); null when this server must render it.
      */
     public byte[] stored(TileAddress tile) {
-        switch (tier.get(tier.keys().tile(tile.z(), tile.x(), tile.y()))) {
+        long start = System.nanoTime();
+        RedisTier.Lookup lookup = tier.get(tier.keys().tile(tile.z(), tile.x(), tile.y()));
+        lookupTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        switch (lookup) {
             case RedisTier.Hit hit -> {
                 return bytes(hit.png());
             }
@@ -276,7 +282,18 @@ public final class FleetTiles implements AutoCloseable {
     /** A timer for the background encoder of published metatiles, apart from the requests' encode timer. */
     public static Timer publishEncodeTimer(MeterRegistry registry) {
         return Timer.builder("fleet.publish.encode").description("Time to encode one tile for the Redis tier")
-                .register(registry);
+                .publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    /** A timer for the requests' lookups of their tile in Redis: the cost of a Redis hit. */
+    public static Timer lookupTimer(MeterRegistry registry) {
+        return Timer.builder("fleet.tier.lookup").description("Time to look one tile up in Redis (hit, miss or refused)")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                .maximumExpectedValue(java.time.Duration.ofSeconds(1)).register(registry);
+    }
+
+    public Timer lookupTime() {
+        return lookupTime;
     }
 
     /** Stops publishing (metatiles still queued are dropped; their locks expire) and closes the connections. */
