@@ -62,6 +62,29 @@ final class FleetLoad {
                     run.containsKey("lookupP50Ms") ? String.format("%.2f ms", number(run, "lookupP50Ms")) : "–"));
         }
         out.append('\n');
+        Path costs = directory.resolve("costs.txt");
+        if (Files.exists(costs)) {
+            Map<String, String> cost = GcRun.keyValues(costs);
+            out.append("Per-request costs on one thread, measured alone before the load runs (`TierCosts`: an 8x8 "
+                    + "metatile on the set's boundary; median of 3 rounds after a warm-up):\n\n");
+            out.append("| zoom | render a metatile | pixmap-cache hit (find + PNG encode) | PNG decode of a tile | "
+                    + "Redis GET of a tile | Redis MGET of 64 | mean tile size |\n");
+            out.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (String zoom : List.of("6", "10", "14")) {
+                String z = "z" + zoom + ".";
+                if (cost.containsKey(z + "renderMetatileMs")) {
+                    out.append(String.format("| %s | %s ms | %s ms | %s ms | %s ms | %s ms | %s B |%n", zoom,
+                            cost.get(z + "renderMetatileMs"), cost.get(z + "l1HitMs"), cost.get(z + "decodeTileMs"),
+                            cost.get(z + "redisGetMs"), cost.get(z + "redisMget64Ms"), cost.get(z + "tileBytes")));
+                }
+            }
+            out.append('\n');
+        }
+        Path commandStats = directory.resolve("redis-commandstats.txt");
+        if (Files.exists(commandStats)) {
+            out.append("Redis's own CPU per command during the shared run (`INFO commandstats`):\n\n```\n")
+                    .append(Files.readString(commandStats).strip()).append("\n```\n\n");
+        }
         Path analysis = directory.resolve("analysis.md");
         if (Files.exists(analysis)) {
             out.append(Files.readString(analysis).strip()).append("\n\n");
