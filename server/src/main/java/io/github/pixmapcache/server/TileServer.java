@@ -96,7 +96,7 @@ public final class TileServer implements AutoCloseable {
     }
 
     private TileSource tileSource(ServerConfig config, Parts parts) {
-        TileEncoder encoder = new TileEncoder(metrics.encodeTime());
+        TileEncoder encoder = new TileEncoder(config.pngLevel(), metrics.encodeTime());
         return switch (config.cache()) {
             case PIXMAP -> new PixmapTileSource(
                     parts.cacheBuilder().apply(PixmapCache.<Metatile>builder()
@@ -104,7 +104,7 @@ public final class TileServer implements AutoCloseable {
                             .evictionPolicy(config.policy())).build(),
                     new MetatileLoader(renderPool, metrics.renderTime()), encoder, config.metatileSize(),
                     config.fleet() == null ? null : FleetTiles.start(config.fleet(), TileHandler.PICTURE_VERSION,
-                            config.metatileSize(), new TileEncoder(FleetTiles.publishEncodeTimer(metrics.registry())),
+                            config.metatileSize(), new TileEncoder(config.pngLevel(), FleetTiles.publishEncodeTimer(metrics.registry())),
                             Math.max(1, config.renderThreads() / 2), FleetTiles.lookupTimer(metrics.registry())));
             case CAFFEINE -> new CaffeineTileSource(config.budgetBytes(), renderPool, metrics.renderTime(), encoder,
                     config.metatileSize());

@@ -32,8 +32,8 @@ class ConfigParserTest {
     void everyFlagInBothFormsAndFlagsBeatVariables() {
         ServerConfig config = parse(Map.of("TILES_PORT", "9000", "TILES_BUDGET", "2g", "TILES_CACHE", "none"),
                 "--port=9100", "--bind", "0.0.0.0", "--policy", "lru", "--metatile", "4", "--render-threads", "3",
-                "--render-queue=7", "--cache", "caffeine", "--threads", "pool", "--shutdown-timeout", "2.5");
-        assertEquals(new ServerConfig(9100, "0.0.0.0", 2L << 30, EvictionPolicy.LRU, 4, 3, 7,
+                "--render-queue=7", "--png-level", "9", "--cache", "caffeine", "--threads", "pool", "--shutdown-timeout", "2.5");
+        assertEquals(new ServerConfig(9100, "0.0.0.0", 2L << 30, EvictionPolicy.LRU, 4, 3, 7, 9,
                 ServerConfig.CacheKind.CAFFEINE, ServerConfig.ThreadMode.POOL, Duration.ofMillis(2500)), config);
     }
 
@@ -64,6 +64,7 @@ class ConfigParserTest {
             "--metatile 32 | 32",
             "--render-threads 0 | 0",
             "--render-queue -2 | -2",
+            "--png-level 10 | 10",
             "--cache redis | redis",
             "--threads green | green",
             "--policy fifo | fifo",

@@ -57,7 +57,7 @@ final class ServerLoad {
                 + "One run each, on a shared machine: read the numbers as one sample, not a distribution.\n\n");
         out.append("```\n");
         for (String key : List.of("date", "cpu", "memory", "jdk", "commit", "settings", "loadStart", "loadEnd")) {
-            out.append(String.format("%-9s %s%n", key + ":", machine.getOrDefault(key, "?")));
+            out.append(String.format("%-10s %s%n", key + ":", machine.getOrDefault(key, "?")));
         }
         out.append("```\n\n```sh\n").append(Files.readString(directory.resolve("commands.txt")).strip()).append("\n```\n\n");
         out.append("![latency](server-latency.png)\n\n![GC](server-gc.png)\n\n");

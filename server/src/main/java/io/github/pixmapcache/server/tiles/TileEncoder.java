@@ -17,9 +17,12 @@ public final class TileEncoder {
     private static final int INITIAL_BUFFER = 128 << 10;
     private static final long TILE_ROW_BYTES = (long) TileAddress.SIZE * Integer.BYTES;
 
+    private final int compressionLevel;
     private final Timer encodeTime;
 
-    public TileEncoder(Timer encodeTime) {
+    /** @param compressionLevel zlib level, 0..9 */
+    public TileEncoder(int compressionLevel, Timer encodeTime) {
+        this.compressionLevel = compressionLevel;
         this.encodeTime = encodeTime;
     }
 
@@ -28,7 +31,7 @@ public final class TileEncoder {
         long start = System.nanoTime();
         ByteArrayOutputStream out = new ByteArrayOutputStream(INITIAL_BUFFER);
         try {
-            PixmapIO.writePng(source, x, y, TileAddress.SIZE, TileAddress.SIZE, out);
+            PixmapIO.writePng(source, x, y, TileAddress.SIZE, TileAddress.SIZE, out, compressionLevel);
         } catch (IOException e) {
             throw new UncheckedIOException("PNG of the region at " + x + "," + y + " of " + source, e);
         }
