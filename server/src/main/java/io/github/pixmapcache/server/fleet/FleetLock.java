@@ -69,7 +69,7 @@ public final class FleetLock {
         }
     }
 
-    /** Whether anyone holds the lock of the metatile holding tile z/x/y; null when Redis cannot say. */
+    /** 1 while anyone holds the lock of the metatile holding tile z/x/y, else 0; fails when Redis cannot say. */
     CompletableFuture<Long> holders(int z, int x, int y) {
         return tier.call(redis -> redis.exists(tier.keys().lock(z, x, y)));
     }

@@ -256,8 +256,9 @@ public final class RedisTier implements AutoCloseable {
             LOG.info(() -> "fleet tier connected to " + endpoint());
             return true;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "fleet tier: " + endpoint() + " unreachable (" + describe(e) + "); retrying every "
-                    + config.breakerOpenFor().toMillis() + " ms, rendering locally meanwhile");
+            // Said once; the retries every second would fill the log of a server whose Redis stays away.
+            LOG.log(connector.isAlive() ? Level.FINE : Level.WARNING, () -> "fleet tier: " + endpoint() + " unreachable ("
+                    + describe(e) + "); retrying every " + config.breakerOpenFor().toMillis() + " ms, rendering locally meanwhile");
             return false;
         }
     }

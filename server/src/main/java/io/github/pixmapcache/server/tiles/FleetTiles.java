@@ -45,6 +45,14 @@ import java.util.function.ToDoubleFunction;
  * </ol>
  * Redis down or slow only ever makes step 1 and 2 answer "render here" (at once once the breaker is
  * open), and step 3 is skipped then, so that a dead Redis costs neither latency nor CPU.
+ *
+ * <p>Races we accept. A metatile evicted before the publisher leases it, a publisher queue that is
+ * full, or a render that fails: the lock is released at once and no tiles are stored, so a waiting
+ * server renders the metatile too. A fleet lock taken for a metatile whose load then never runs here
+ * (another load of it completed in between) stays in {@code planned} until its TTL has long passed
+ * and the next load of that metatile takes it; its compare-and-delete then frees nothing. Meanwhile
+ * other servers wait up to the lock TTL before they render it themselves. Each costs a render, never
+ * a wrong tile.
  */
 public final class FleetTiles implements AutoCloseable {
 
