@@ -4,6 +4,7 @@ import io.github.pixmapcache.PixelFormat;
 import io.github.pixmapcache.Pixmap;
 import io.github.pixmapcache.PixmapCache;
 import io.github.pixmapcache.PixmapLease;
+import io.github.pixmapcache.server.ServerConfig;
 import io.github.pixmapcache.server.tiles.Mandelbrot;
 import io.github.pixmapcache.server.tiles.TileAddress;
 import io.github.pixmapcache.server.tiles.TileEncoder;
@@ -28,6 +29,7 @@ import javax.imageio.ImageIO;
  * thread, for an 8x8 metatile on the set's boundary at three zooms: rendering it, encoding a tile
  * (what every hit of the pixmap cache pays), decoding a tile (what filling the cache from Redis would
  * pay per tile), and a Redis GET of a stored tile and an MGET of the metatile's 64 (a Redis hit).
+ * PNGs at the server's default zlib level.
  * Each figure is the median of {@code ROUNDS} rounds after one warm-up round.
  *
  * <pre>java -cp benchmarks.jar:... io.github.pixmapcache.bench.fleet.TierCosts REDIS_PORT OUTPUT</pre>
@@ -45,13 +47,15 @@ public final class TierCosts {
 
     public static void main(String[] args) throws IOException {
         int redisPort = Integer.parseInt(args[0]);
-        TileEncoder encoder = new TileEncoder(new SimpleMeterRegistry().timer("encode"));
+        int pngLevel = ServerConfig.defaults().pngLevel();
+        TileEncoder encoder = new TileEncoder(pngLevel, new SimpleMeterRegistry().timer("encode"));
         RedisClient client = RedisClient.create("redis://127.0.0.1:" + redisPort);
         try (PrintStream out = new PrintStream(Files.newOutputStream(Path.of(args[1])));
              StatefulRedisConnection<String, byte[]> connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
              PixmapCache<Integer> cache = PixmapCache.<Integer>builder().maximumBytes(64L << 20).build();
              Arena arena = Arena.ofConfined()) {
             RedisCommands<String, byte[]> redis = connection.sync();
+            out.printf("pngLevel=%d%n", pngLevel);
             Pixmap metatile = Pixmap.allocate(arena, SIDE, SIDE, PixelFormat.BGRA_8888_PRE);
             for (int zoom : ZOOMS) {
                 long originX = (long) Math.floor(U * (1 << zoom)) / 8 * 8 * TileAddress.SIZE;
