@@ -36,14 +36,19 @@ public final class Pixmap {
     /**
      * A caller-owned pixmap, cleared to transparent black, whose memory belongs to {@code arena}.
      *
-     * @throws IllegalArgumentException if a dimension is not positive or the byte size exceeds
-     *     {@link Integer#MAX_VALUE}
+     * @throws IllegalArgumentException if a dimension is not positive, the byte size exceeds
+     *     {@link Integer#MAX_VALUE}, or {@code arena} returned a segment of another size
      * @throws NullPointerException if {@code arena} or {@code format} is null
      */
     public static Pixmap allocate(Arena arena, int width, int height, PixelFormat format) {
         Require.notNull("arena", arena);
         long bytes = Require.pixmapBytes(width, height, format);
-        return new Pixmap(arena.allocate(bytes, ALIGNMENT), width, height, format);
+        MemorySegment pixels = arena.allocate(bytes, ALIGNMENT);
+        if (pixels.byteSize() != bytes) {  // byteSize() is what a cache charges: it must be the memory
+            throw new IllegalArgumentException(arena + " returned a segment of " + pixels.byteSize()
+                    + " bytes for a request of " + bytes + " bytes (a " + width + "x" + height + " " + format + ")");
+        }
+        return new Pixmap(pixels, width, height, format);
     }
 
     /** A pixmap over {@code pixels}, which must hold {@code Require.pixmapBytes} of this shape. */

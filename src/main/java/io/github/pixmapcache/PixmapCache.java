@@ -14,6 +14,8 @@ import io.github.pixmapcache.internal.stats.StatsCounter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -46,9 +48,12 @@ import java.util.function.Consumer;
  * {@code usedBytes()} read under it, so that they never see a change half counted. Finds take no
  * lock: the index is a {@link ConcurrentHashMap}, the key table is read through a published
  * snapshot, and accesses are recorded in a {@link ReadBuffer} that the lock holder drains before
- * it evicts. Pixels are allocated and copied before the lock is taken; detached entries are
- * released, and retired key tables disposed, after it is released ({@link DeferredReleases}); no
- * user code runs under it.
+ * it evicts, and before it unlocks after taking entries out (so that no ring keeps a key or entry
+ * the cache let go). Pixels are allocated and copied before the lock is taken; detached entries
+ * are released, and retired key tables disposed, after it is released ({@link DeferredReleases}).
+ * The only user code under it is the key's hashCode and equals inside the index; whatever they do
+ * (throw, or change), the budget and the books hold: the key may be lost, a stale mapping left
+ * behind is a miss, and {@code clear()} drops it.
  *
  * <p><b>Races we accept.</b> A find that overlaps a removal, eviction, replacement or clear of its
  * entry may still return a lease on the old pixmap: the find is ordered before the change, and the
@@ -130,14 +135,13 @@ public final class PixmapCache<K> implements AutoCloseable {
             if (!publishable(entry, releases)) {
                 return false;
             }
-            Entry previous = keyedEntries.put(key, entry);
+            Entry previous = indexed(key, entry, releases);
             if (previous != null && previous.isCached()) {  // else already detached: its mapping was stale
                 detach(previous, releases);
             }
             admit(entry, releases);
         } finally {
-            lock.unlock();
-            carryOut(releases);
+            unlockAndCarryOut(releases);
         }
         return true;
     }
@@ -172,14 +176,12 @@ public final class PixmapCache<K> implements AutoCloseable {
                 releases.detach(pixels);
                 throw e;
             }
-            Key key = new Key(this, slot, keyTable.generation(slot));
-            Entry entry = rekeyed(pixels, key, slot);
+            Entry entry = rekeyed(pixels, new Key(this, slot, keyTable.generation(slot)), slot);
             keyTable.bind(slot, entry);
             admit(entry, releases);
-            return key;
+            return (Key) entry.key();
         } finally {
-            lock.unlock();
-            carryOut(releases);
+            unlockAndCarryOut(releases);
         }
     }
 
@@ -217,8 +219,7 @@ public final class PixmapCache<K> implements AutoCloseable {
             admit(entry, releases);
             return true;
         } finally {
-            lock.unlock();
-            carryOut(releases);
+            unlockAndCarryOut(releases);
         }
     }
 
@@ -254,8 +255,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      * from elsewhere is copied. A result larger than the budget is returned but not cached. If a
      * pixmap was inserted under the key while the loader ran, that one is kept and returned.
      *
-     * @throws RuntimeException whatever the loader threw, to the caller and to every waiter;
-     *     nothing is cached and the memory the loader took is freed
+     * @throws RuntimeException whatever the loader threw (a checked exception too, unwrapped), to
+     *     the caller and to every waiter; nothing is cached and the memory the loader took is freed
      * @throws NullPointerException if the loader returned null
      * @throws IllegalStateException if the cache is closed, or the loader calls back for its own key
      */
@@ -268,17 +269,28 @@ public final class PixmapCache<K> implements AutoCloseable {
             return Lease.confined(this, recordHit(found));
         }
         stats.recordMiss();
+        Load ended = null;
         while (true) {
             Load mine = new Load();
             Load running = loads.putIfAbsent(key, mine);
             if (running == null) {
                 return load(key, loader, mine);
             }
-            Entry loaded = running.await();
-            if (loaded.tryPin()) {
-                return readLease(loaded);
+            if (running.enter()) {
+                try {
+                    Entry loaded = running.await();
+                    loaded.pin();  // the load's own reference keeps it alive while any holder is in
+                    return readLease(loaded);
+                } finally {
+                    leave(running);
+                }
             }
-            // The result was freed before we could pin it (evicted and unleased): start over.
+            // The load ended before we joined it: take it out if its loader has not yet, and start over.
+            if (running == ended) {
+                throw new IllegalStateException("the hashCode or equals of key " + key + " changed during its load");
+            }
+            loads.remove(key, running);
+            ended = running;
         }
     }
 
@@ -292,14 +304,13 @@ public final class PixmapCache<K> implements AutoCloseable {
         try {
             ensureOpen();
             Entry entry = keyedEntries.remove(key);
-            if (entry == null) {
+            if (entry == null || !entry.isCached()) {  // a stale mapping is dropped, not detached again
                 return false;
             }
             detach(entry, releases);
             return true;
         } finally {
-            lock.unlock();
-            carryOut(releases);
+            unlockAndCarryOut(releases);
         }
     }
 
@@ -322,8 +333,7 @@ public final class PixmapCache<K> implements AutoCloseable {
             detach(entry, releases);
             return true;
         } finally {
-            lock.unlock();
-            carryOut(releases);
+            unlockAndCarryOut(releases);
         }
     }
 
@@ -335,8 +345,7 @@ public final class PixmapCache<K> implements AutoCloseable {
             ensureOpen();
             detachAll(releases);
         } finally {
-            lock.unlock();
-            carryOut(releases);
+            unlockAndCarryOut(releases);
         }
     }
 
@@ -363,8 +372,7 @@ public final class PixmapCache<K> implements AutoCloseable {
             evictionOrder.setMaximumWeight(bytes);
             evictToBudget(releases);
         } finally {
-            lock.unlock();
-            carryOut(releases);
+            unlockAndCarryOut(releases);
         }
     }
 
@@ -390,10 +398,15 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** A snapshot of the counters. */
+    /** A snapshot of the counters; entries and usedBytes are from one moment, between operations. */
     public CacheStats stats() {
-        ensureOpen();
-        return stats.snapshot(size, usedBytes);
+        lock.lock();
+        try {
+            ensureOpen();
+            return stats.snapshot(size, usedBytes);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -410,10 +423,10 @@ public final class PixmapCache<K> implements AutoCloseable {
             }
             closed = true;
             detachAll(releases);
+            drainReads();  // nulls every slot of the read buffer, which may outlive the cache a long time
             keyTable.close(releases);
         } finally {
-            lock.unlock();
-            carryOut(releases);
+            unlockAndCarryOut(releases);
         }
     }
 
@@ -461,12 +474,15 @@ public final class PixmapCache<K> implements AutoCloseable {
         long bytes = pixmap.byteSize();
         long address = allocate(bytes);
         try {
-            NativeMemory.copy(pixmap.segment(), address);
-        } catch (RuntimeException e) {  // released meanwhile, or confined to another thread
+            NativeMemory.copy(pixmap.segment(), address);  // fails if released meanwhile, or confined elsewhere
+            return new Entry(key, slot, address, (int) bytes, pixmap.width(), pixmap.height(), pixmap.format());
+        } catch (OutOfMemoryError e) {
+            allocator.free(address, bytes);
+            throw heapExhausted(bytes, e);
+        } catch (RuntimeException | Error e) {  // the key's hashCode too
             allocator.free(address, bytes);
             throw e;
         }
-        return new Entry(key, slot, address, (int) bytes, pixmap.width(), pixmap.height(), pixmap.format());
     }
 
     /** The entry under {@code key}, pinned, or null; lock-free. */
@@ -551,29 +567,49 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the load {@code load} stands for and completes it, for the caller and every waiter, with
+     * the result (whether cached or not) or with whatever the loader threw, checked exceptions
+     * included.
+     */
     private PixmapLease load(K key, PixmapLoader<? super K> loader, Load load) {
         try {
             Entry published = pinned(key);  // a load that finished since our miss
-            if (published != null) {
-                load.complete(published);
-                return readLease(published);
+            boolean loadedHere = published == null;
+            if (loadedHere) {
+                published = publishLoaded(key, loaded(key, loader));  // pinned for the caller
             }
-            Entry loaded;
-            try (LoadAllocator pixmaps = new LoadAllocator(this, key)) {
-                Pixmap result = loader.load(key, pixmaps);
-                if (result == null) {
-                    throw new NullPointerException("the loader returned null for key " + key);
-                }
-                loaded = pixmaps.adopt(result);
-            }
-            published = publishLoaded(key, loaded);  // pinned for the caller
+            published.pin();  // the load's own reference, so that waiters get it even if uncacheable
             load.complete(published);
-            return Lease.confined(this, published);
-        } catch (RuntimeException | Error e) {
+            return loadedHere ? Lease.confined(this, published) : readLease(published);
+        } catch (Throwable e) {
             load.completeExceptionally(e);
             throw e;
         } finally {
-            loads.remove(key, load);
+            try {
+                loads.remove(key, load);
+            } catch (RuntimeException | Error brokenKey) {
+                // The ended load stays mapped; a later caller takes it out or names the broken key.
+            }
+            leave(load);
+        }
+    }
+
+    /** Runs the loader and returns its result as an unpublished entry; its other pixmaps are freed. */
+    private Entry loaded(K key, PixmapLoader<? super K> loader) {
+        try (LoadAllocator pixmaps = new LoadAllocator(this, key)) {
+            Pixmap result = loader.load(key, pixmaps);
+            if (result == null) {
+                throw new NullPointerException("the loader returned null for key " + key);
+            }
+            return pixmaps.adopt(result);
+        }
+    }
+
+    /** One holder of {@code load} is done with it; the last one drops the load's own reference. */
+    private void leave(Load load) {
+        if (load.leave() && load.state() == Future.State.SUCCESS) {
+            unpin(load.resultNow());
         }
     }
 
@@ -589,7 +625,7 @@ public final class PixmapCache<K> implements AutoCloseable {
                 releases.detach(loaded);
                 throw closedException();
             }
-            Entry present = keyedEntries.get(key);
+            Entry present = indexedUnder(key, loaded, releases);
             if (present != null && present.isCached()) {  // else a stale mapping, replaced below
                 present.pin();  // cached, so the cache's reference keeps it alive
                 releases.detach(loaded);
@@ -602,12 +638,11 @@ public final class PixmapCache<K> implements AutoCloseable {
             }
             loaded.tryPin();  // one reference for the cache, one for the caller
             drainReads();
-            keyedEntries.put(key, loaded);
+            indexed(key, loaded, releases);  // replaces a stale mapping, if any
             admit(loaded, releases);
             return loaded;
         } finally {
-            lock.unlock();
-            carryOut(releases);
+            unlockAndCarryOut(releases);
         }
     }
 
@@ -650,13 +685,43 @@ public final class PixmapCache<K> implements AutoCloseable {
             removeFromIndex(entry);
             detach(entry, releases);
         }
+        keyedEntries.clear();  // also the stale mappings of keys whose hash changed; runs no user code
     }
 
+    /**
+     * Takes an entry out of its index. A user key whose hashCode or equals throws, or whose hash
+     * changed, leaves a stale mapping behind: finds treat it as a miss, and the next insert under
+     * the key, or clear(), replaces or drops it. The books never depend on the user's code.
+     */
     private void removeFromIndex(Entry entry) {
         if (entry.isAnonymous()) {
             keyTable.release(entry.slot());
-        } else {
+            return;
+        }
+        try {
             keyedEntries.remove(entry.key(), entry);
+        } catch (RuntimeException | Error brokenKey) {
+            // The entry leaves the cache all the same; only its stale mapping may stay.
+        }
+    }
+
+    /** Under the lock: maps {@code key} to an unpublished entry; if the key's code throws, frees the entry. */
+    private Entry indexed(K key, Entry entry, DeferredReleases releases) {
+        try {
+            return keyedEntries.put(key, entry);
+        } catch (RuntimeException | Error e) {
+            releases.detach(entry);
+            throw e;
+        }
+    }
+
+    /** Under the lock: the entry mapped to {@code key}; if the key's code throws, frees {@code unpublished}. */
+    private Entry indexedUnder(K key, Entry unpublished, DeferredReleases releases) {
+        try {
+            return keyedEntries.get(key);
+        } catch (RuntimeException | Error e) {
+            releases.detach(unpublished);
+            throw e;
         }
     }
 
@@ -667,6 +732,22 @@ public final class PixmapCache<K> implements AutoCloseable {
         usedBytes -= entry.byteSize();
         size--;
         releases.detach(entry);
+    }
+
+    /**
+     * Ends a locked operation. Reads recorded of entries it detached are drained first, so that the
+     * read buffer keeps no key or entry alive that the cache let go (a find racing the operation
+     * may still record one, until the next drain).
+     */
+    private void unlockAndCarryOut(DeferredReleases releases) {
+        try {
+            if (!releases.detached().isEmpty()) {
+                drainReads();
+            }
+        } finally {
+            lock.unlock();
+        }
+        carryOut(releases);
     }
 
     /** After the lock: drops the cache's references and disposes retired tables. */
@@ -714,6 +795,13 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
+    /** The Java heap gave out under an allocation that serves {@code bytes} of pixels. */
+    static PixmapAllocationException heapExhausted(long bytes, OutOfMemoryError cause) {
+        PixmapAllocationException e = new PixmapAllocationException(bytes, "the Java heap is exhausted");
+        e.initCause(cause);
+        return e;
+    }
+
     private IllegalStateException closedException() {
         return new IllegalStateException("the cache is closed: " + this);
     }
@@ -745,10 +833,32 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** A load in flight; waiters block on it for the loaded entry or the loader's exception. */
+    /**
+     * A load in flight; waiters block on it for the loaded entry or the loader's exception. A
+     * successful load holds one reference to its result until its last holder (the loading caller
+     * and every waiter that joined) has left, so that each waiter can pin the result, cached or not.
+     */
     private static final class Load extends CompletableFuture<Entry> {
         private final Thread loader = Thread.currentThread();
+        /** The loading caller plus every waiter that joined and has not left; 0 once the load is over. */
+        private final AtomicInteger holders = new AtomicInteger(1);
 
+        /** Joins as a holder, unless the load is already over; a holder must {@link #leave()}. */
+        boolean enter() {
+            for (int seen = holders.get(); seen > 0; seen = holders.get()) {
+                if (holders.compareAndSet(seen, seen + 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** True if this was the last holder: the load is over. */
+        boolean leave() {
+            return holders.decrementAndGet() == 0;
+        }
+
+        /** The loaded entry, or the loader's own exception, as the loading caller got it, rethrown. */
         Entry await() {
             if (loader == Thread.currentThread()) {
                 throw new IllegalStateException("a loader must not load its own key: " + loader);
@@ -756,14 +866,14 @@ public final class PixmapCache<K> implements AutoCloseable {
             try {
                 return join();
             } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException cause) {
-                    throw cause;  // the loader's own exception, as the loading caller got it
-                }
-                if (e.getCause() instanceof Error cause) {
-                    throw cause;
-                }
-                throw e;
+                throw Load.<RuntimeException>rethrow(e.getCause());
             }
+        }
+
+        /** Throws {@code failure}, checked or not, without wrapping it. */
+        @SuppressWarnings("unchecked")
+        private static <T extends Throwable> T rethrow(Throwable failure) throws T {
+            throw (T) failure;
         }
     }
 

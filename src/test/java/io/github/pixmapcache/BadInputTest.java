@@ -56,6 +56,33 @@ class BadInputTest {
         assertNames("arena", e);
     }
 
+    @ParameterizedTest(name = "an arena that returns {0} bytes more")
+    @ValueSource(longs = {-1, 1, 64})
+    void allocateRejectsAnArenaThatReturnsAnotherSize(long extra) {
+        Arena lying = new Arena() {
+            @Override
+            public java.lang.foreign.MemorySegment allocate(long byteSize, long byteAlignment) {
+                return arena.allocate(byteSize + extra, byteAlignment);
+            }
+
+            @Override
+            public java.lang.foreign.MemorySegment.Scope scope() {
+                return arena.scope();
+            }
+
+            @Override
+            public void close() {
+                throw new UnsupportedOperationException();
+            }
+        };
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Pixmap.allocate(lying, 4, 4, PixelFormat.BGRA_8888_PRE));
+
+        assertNames(String.valueOf(64 + extra), e);
+        assertNames("64", e);
+    }
+
     @Test
     void allocateRejectsNullFormatWithoutAllocating() {
         CountingArena counting = new CountingArena();

@@ -21,7 +21,7 @@ final class CacheModel {
     /** A key in the model: a user key, or the id of an anonymous entry (one per generated Key). */
     sealed interface Slot permits Named, Anonymous {}
 
-    record Named(String key) implements Slot {}
+    record Named(Object key) implements Slot {}
 
     record Anonymous(int id) implements Slot {}
 
@@ -56,7 +56,7 @@ final class CacheModel {
         this.maximumBytes = maximumBytes;
     }
 
-    boolean insert(String key, Spec spec) {
+    boolean insert(Object key, Spec spec) {
         if (rejects(spec)) {
             return false;
         }

@@ -6,13 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.pixmapcache.CacheModel.Anonymous;
 import io.github.pixmapcache.CacheModel.Named;
 import io.github.pixmapcache.CacheModel.Slot;
 import io.github.pixmapcache.CacheModel.Spec;
+import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -20,7 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Model-based test: seeded random sequences of operations run against a single-threaded LRU
@@ -37,29 +45,59 @@ class CacheModelTest {
     private static final int USER_KEYS = 12;
     private static final long LARGEST_BUDGET = 16_384;
     private static final int LONGEST_HOLD = 20;
+    /** Every this-many-th sequence checks, with a bounded GC loop, that the closed cache keeps no key. */
+    private static final int KEY_RELEASE_CHECK_EVERY = 50;
+    private static final int GC_ROUNDS = 50;
     private static final PixelFormat[] FORMATS = PixelFormat.values();
+    /** Keys of another cache, used here as user keys: legal, immutable, equal by identity. */
+    private static final PixmapCache<Object> FOREIGN = PixmapCache.builder().build();
+    private static final List<PixmapCache.Key> FOREIGN_KEYS = new ArrayList<>();
+
+    @BeforeAll
+    static void issueForeignKeys() {
+        try (Arena arena = Arena.ofConfined()) {
+            for (int i = 0; i < 2; i++) {
+                FOREIGN_KEYS.add(FOREIGN.insert(Pixmap.allocate(arena, 2, 2, PixelFormat.GRAY_8)));
+            }
+        }
+    }
+
+    @AfterAll
+    static void closeForeignCache() {
+        FOREIGN.close();
+    }
 
     @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)  // a find that spins is a failure
     void randomOperationSequencesMatchTheModel() {
         for (int i = 0; i < SEQUENCES; i++) {
-            new Sequence(BASE_SEED + i).run();
+            new Sequence(BASE_SEED + i, i % KEY_RELEASE_CHECK_EVERY == 0).run();
         }
     }
 
     @Test
     void aSeedReplaysTheSameHistory() {
-        assertEquals(new Sequence(BASE_SEED).run(), new Sequence(BASE_SEED).run());
+        assertEquals(new Sequence(BASE_SEED, false).run(), new Sequence(BASE_SEED, false).run());
     }
 
     /** Pixels derived from the spec's id alone: a fill colour, then a few single pixels. */
     private static Pixmap draw(Arena arena, Spec spec) {
-        Pixmap pixmap = Pixmap.allocate(arena, spec.width(), spec.height(), spec.format());
+        return paint(Pixmap.allocate(arena, spec.width(), spec.height(), spec.format()), spec);
+    }
+
+    private static Pixmap paint(Pixmap pixmap, Spec spec) {
         SplittableRandom colours = new SplittableRandom(spec.id());
         pixmap.fill(colours.nextInt());
         for (int i = 0; i < 4; i++) {
             pixmap.setArgb(colours.nextInt(spec.width()), colours.nextInt(spec.height()), colours.nextInt());
         }
         return pixmap;
+    }
+
+    /** Throws a checked exception from code that declares none, as a Kotlin loader would. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable checked) throws T {
+        throw (T) checked;
     }
 
     /** A Key the cache handed out, with the model's id for it ({@link CacheModel#NEVER_VALID} if none). */
@@ -82,7 +120,10 @@ class CacheModelTest {
         private final long seed;
         private final SplittableRandom random;
         private final TestAllocator allocator = new TestAllocator();
-        private final PixmapCache<String> cache;
+        private final PixmapCache<Object> cache;
+        /** User keys whose hashCode throws while {@code throwing}; the model knows them by name. */
+        private final ContractBreakingKeysTest.BrokenKey[] brokenKeys = {
+            new ContractBreakingKeysTest.BrokenKey(0), new ContractBreakingKeysTest.BrokenKey(1)};
         private final CacheModel model;
         private final List<IssuedKey> issuedKeys = new ArrayList<>();
         private final Map<Integer, IssuedKey> keysById = new HashMap<>();
@@ -90,14 +131,18 @@ class CacheModelTest {
         private final Arena expectedArena = Arena.ofConfined();
         private final Map<Integer, Pixmap> expectedPixmaps = new HashMap<>();
         private final List<String> history = new ArrayList<>();
+        private final boolean checkKeysReleased;
+        /** Every string key object handed to the cache, to prove that close() lets go of them. */
+        private final List<WeakReference<Object>> keysGiven = new ArrayList<>();
         private int nextPixmapId;
         private int step;
 
-        Sequence(long seed) {
+        Sequence(long seed, boolean checkKeysReleased) {
             this.seed = seed;
+            this.checkKeysReleased = checkKeysReleased;
             this.random = new SplittableRandom(seed);
             long budget = random.nextLong(1_024, LARGEST_BUDGET / 2 + 1);
-            this.cache = allocator.<String>builder().maximumBytes(budget).evictionPolicy(EvictionPolicy.LRU).build();
+            this.cache = allocator.<Object>builder().maximumBytes(budget).evictionPolicy(EvictionPolicy.LRU).build();
             this.model = new CacheModel(budget);
             history.add("build(maximumBytes " + budget + ")");
         }
@@ -127,8 +172,12 @@ class CacheModelTest {
                 insertAnonymous();
             } else if (roll < 53) {
                 replace();
-            } else if (roll < 71) {
+            } else if (roll < 65) {
                 findNamed();
+            } else if (roll < 70) {
+                computeIfAbsent();
+            } else if (roll < 71) {
+                toggleBrokenKey();
             } else if (roll < 84) {
                 findByKey();
             } else if (roll < 91) {
@@ -143,11 +192,17 @@ class CacheModelTest {
         }
 
         private void insertNamed() {
-            String key = randomUserKey();
+            Object key = randomUserKey();
             Spec spec = randomSpec();
-            log("insert(\"" + key + "\", " + spec + ")");
+            log("insert(" + key + ", " + spec + ")");
+            if (refuses(key) && spec.byteSize() <= model.maximumBytes()) {  // a size check comes first
+                logged(assertThrows(ContractBreakingKeysTest.BrokenKey.Refused.class,
+                        () -> withSource(spec, pixmap -> cache.insert(key, pixmap))));
+                return;
+            }
             boolean inserted = logged(withSource(spec, pixmap -> cache.insert(key, pixmap)));
-            assertEquals(model.insert(key, spec), inserted, "insert result");
+            assertEquals(model.insert(modelKey(key), spec), inserted, "insert result");
+            given(key);
         }
 
         private void insertAnonymous() {
@@ -177,9 +232,62 @@ class CacheModelTest {
         }
 
         private void findNamed() {
-            String key = randomUserKey();
-            log("find(\"" + key + "\")");
-            checkFound(cache.find(key), new Named(key));
+            Object key = randomUserKey();
+            log("find(" + key + ")");
+            if (refuses(key)) {
+                logged(assertThrows(ContractBreakingKeysTest.BrokenKey.Refused.class, () -> cache.find(key)));
+                return;
+            }
+            checkFound(cache.find(key), new Named(modelKey(key)));
+        }
+
+        /**
+         * A hit, or a miss whose loader fails with a checked exception, returns a result too large
+         * to cache, or draws a random spec into the cache's allocator.
+         */
+        private void computeIfAbsent() {
+            Object key = randomUserKey();
+            int how = random.nextInt(4);
+            Spec spec = how == 1 ? new Spec(nextPixmapId++, 64, 65, PixelFormat.RGBA_8888) : randomSpec();
+            log("computeIfAbsent(" + key + ", " + (how == 0 ? "throws IOException" : spec) + ")");
+            if (refuses(key)) {
+                logged(assertThrows(ContractBreakingKeysTest.BrokenKey.Refused.class,
+                        () -> cache.computeIfAbsent(key, (k, pixmaps) -> fail("loaded"))));
+                return;
+            }
+            Named slot = new Named(modelKey(key));
+            Spec cached = model.find(slot);
+            IOException failure = new IOException("the loader failed on purpose");
+            PixmapLoader<Object> loader = (k, pixmaps) -> {
+                assertNull(cached, "loaded on a hit");
+                if (how == 0) {
+                    throw sneaky(failure);
+                }
+                return paint(pixmaps.allocate(spec.width(), spec.height(), spec.format()), spec);
+            };
+            if (cached == null && how == 0) {
+                assertSame(failure, logged(assertThrows(IOException.class, () -> cache.computeIfAbsent(key, loader))));
+                return;
+            }
+            PixmapLease lease = cache.computeIfAbsent(key, loader);
+            given(key);
+            Spec expected = cached != null ? cached : spec;
+            if (cached == null) {
+                model.insert(modelKey(key), spec);  // false, counted as a rejection, if too large
+            }
+            keepOrClose(lease, expected);
+        }
+
+        private void given(Object key) {
+            if (key instanceof String) {
+                keysGiven.add(new WeakReference<>(key));
+            }
+        }
+
+        private void toggleBrokenKey() {
+            ContractBreakingKeysTest.BrokenKey key = brokenKeys[random.nextInt(brokenKeys.length)];
+            key.throwing = !key.throwing;
+            log(key + (key.throwing ? " starts" : " stops") + " throwing from hashCode");
         }
 
         private void findByKey() {
@@ -201,7 +309,12 @@ class CacheModelTest {
                 return;
             }
             assertNotNull(lease, "the model finds " + expected + " under " + slot + ", the cache misses");
-            assertPixels(expected, lease.pixmap(), "found under " + slot);
+            keepOrClose(lease, expected);
+        }
+
+        /** Checks a lease's pixels; sometimes keeps it open for later steps. */
+        private void keepOrClose(PixmapLease lease, Spec expected) {
+            assertPixels(expected, lease.pixmap(), "leased");
             if (random.nextInt(6) == 0) {
                 int closeAt = step + 1 + random.nextInt(LONGEST_HOLD);
                 logged(expected + ", lease held until step " + closeAt);
@@ -213,10 +326,14 @@ class CacheModelTest {
         }
 
         private void removeNamed() {
-            String key = randomUserKey();
-            log("remove(\"" + key + "\")");
+            Object key = randomUserKey();
+            log("remove(" + key + ")");
+            if (refuses(key)) {
+                logged(assertThrows(ContractBreakingKeysTest.BrokenKey.Refused.class, () -> cache.remove(key)));
+                return;
+            }
             boolean removed = logged(cache.remove(key));
-            assertEquals(model.remove(new Named(key)), removed, "remove result");
+            assertEquals(model.remove(new Named(modelKey(key))), removed, "remove result");
         }
 
         private void removeByKey() {
@@ -291,9 +408,12 @@ class CacheModelTest {
          */
         private void findEveryEntryInRecencyOrder() {
             for (Slot slot : model.leastRecentFirst()) {
+                if (slot instanceof Named named && refuses(userKey(named.key()))) {
+                    continue;  // unfindable while its hashCode throws; the model skips the find too
+                }
                 Spec expected = model.find(slot);
                 try (PixmapLease lease = switch (slot) {
-                    case Named named -> cache.find(named.key());
+                    case Named named -> cache.find(userKey(named.key()));
                     case Anonymous anonymous -> cache.find(keysById.get(anonymous.id()).key());
                 }) {
                     assertNotNull(lease, "the model holds " + expected + " under " + slot + ", the cache misses");
@@ -330,6 +450,20 @@ class CacheModelTest {
                 closeCache();
             }
             assertEquals(0, allocator.liveBytes(), "native bytes left after the cache and every lease closed");
+            if (checkKeysReleased) {
+                assertClosedCacheKeepsNoKey();
+            }
+        }
+
+        /** The closed cache, still reachable, holds none of the keys it was given (nor, so, their entries). */
+        private void assertClosedCacheKeepsNoKey() {
+            model.clear();
+            for (int round = 0; round < GC_ROUNDS && keysGiven.stream().anyMatch(r -> !r.refersTo(null)); round++) {
+                System.gc();
+            }
+            long kept = keysGiven.stream().filter(r -> !r.refersTo(null)).count();
+            assertEquals(0, kept, "of " + keysGiven.size() + " keys given, reachable after close()");
+            Reference.reachabilityFence(cache);
         }
 
         private void closeCache() {
@@ -362,8 +496,49 @@ class CacheModelTest {
             return new Spec(nextPixmapId++, width, height, format);
         }
 
-        private String randomUserKey() {
+        /**
+         * Mostly a string; otherwise a Key of this cache or of another one used as a user key, or a
+         * key whose hashCode may throw.
+         */
+        private Object randomUserKey() {
+            int roll = random.nextInt(100);
+            if (roll < 8 && !issuedKeys.isEmpty()) {
+                return issuedKeys.get(random.nextInt(issuedKeys.size())).key();
+            }
+            if (roll < 14) {
+                return FOREIGN_KEYS.get(random.nextInt(FOREIGN_KEYS.size()));
+            }
+            if (roll < 24) {
+                return brokenKeys[random.nextInt(brokenKeys.length)];
+            }
             return "k" + random.nextInt(USER_KEYS);
+        }
+
+        /** The model's name for a user key: a broken key's hashCode must never run inside the model. */
+        private Object modelKey(Object key) {
+            return key instanceof ContractBreakingKeysTest.BrokenKey broken ? "broken " + brokenIndex(broken) : key;
+        }
+
+        private Object userKey(Object modelKey) {
+            for (int i = 0; i < brokenKeys.length; i++) {
+                if (("broken " + i).equals(modelKey)) {
+                    return brokenKeys[i];
+                }
+            }
+            return modelKey;
+        }
+
+        private int brokenIndex(ContractBreakingKeysTest.BrokenKey key) {
+            for (int i = 0; i < brokenKeys.length; i++) {
+                if (brokenKeys[i] == key) {
+                    return i;
+                }
+            }
+            throw new AssertionError(key + " is not this sequence's");
+        }
+
+        private static boolean refuses(Object key) {
+            return key instanceof ContractBreakingKeysTest.BrokenKey broken && broken.throwing;
         }
 
         /** Mostly a Key the model holds, otherwise any Key issued so far (stale or never valid). */

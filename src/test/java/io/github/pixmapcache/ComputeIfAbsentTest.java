@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -256,6 +257,46 @@ class ComputeIfAbsentTest {
     }
 
     @Test
+    void checkedLoaderExceptionReachesTheCallerAndEveryWaiter() throws Exception {
+        IOException failure = new IOException("tile source unreachable");
+        CountDownLatch release = new CountDownLatch(1);
+        BlockingLoader loader = new BlockingLoader(release, (key, pixmaps) -> {
+            pixmaps.allocate(WIDTH, HEIGHT, PixelFormat.RGBA_8888);
+            throw sneaky(failure);
+        });
+
+        List<Caller> callers = startCallers(loader);
+        awaitOthersParked(callers, loader);
+        release.countDown();
+
+        for (Caller caller : callers) {
+            ExecutionException e = assertThrows(ExecutionException.class, caller::pixels);
+            assertSame(failure, e.getCause(), "every caller gets the loader's own checked exception");
+        }
+        assertEquals(1, runs.get());
+        assertNothingCached();
+        assertLaterLoadSucceeds(2);
+    }
+
+    @Test
+    void waitersGetAnUncacheableResultWithoutLoadingAgain() throws Exception {
+        cache.setMaximumBytes(BYTES - 1);  // every result is too large to cache
+        CountDownLatch release = new CountDownLatch(1);
+        BlockingLoader loader = new BlockingLoader(release, (key, pixmaps) -> drawn(pixmaps, 6));
+
+        List<Caller> callers = startCallers(loader);
+        awaitOthersParked(callers, loader);
+        release.countDown();
+
+        for (Caller caller : callers) {
+            assertArrayEquals(expectedPixels(6), caller.pixels());
+        }
+        assertEquals(1, runs.get(), "one load for all callers, though its result was never cached");
+        assertEquals(0, cache.size());
+        assertEquals(1, cache.stats().rejectedInsertions(), "one result, rejected once");
+    }
+
+    @Test
     void loaderRendersInParallelIntoItsPixmaps() {
         int width = 64;
         int height = 256;
@@ -387,6 +428,12 @@ class ComputeIfAbsentTest {
             assertTrue(System.nanoTime() < deadline, "callers never all waited for the load");
             Thread.sleep(1);
         }
+    }
+
+    /** Throws a checked exception from code that declares none, as a Kotlin loader would. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable checked) throws T {
+        throw (T) checked;
     }
 
     /** Draws pattern {@code seed} into a new pixmap from the cache's allocator. */

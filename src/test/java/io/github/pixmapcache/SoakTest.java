@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.internal.index.KeyTable;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -49,12 +50,21 @@ class SoakTest {
     private static final int ANONYMOUS_PER_THREAD = 32;
     private static final int HELD_PER_THREAD = 4;
     private static final long FAIL_EVERY_NTH_ALLOCATION = 97;
+    /** The hostile run's extra user keys: Keys of this cache, Keys of another, and broken keys. */
+    private static final int OWN_KEYS = 8;
+    private static final int FOREIGN_KEYS = 4;
+    private static final int BROKEN_KEYS = 4;
+    private static final int EXTRA_KEYS = OWN_KEYS + FOREIGN_KEYS + BROKEN_KEYS;
+    /** A loader result no budget of the run can hold: 64x32 RGBA. */
+    private static final int UNCACHEABLE_WIDTH = 64;
+    private static final int UNCACHEABLE_HEIGHT = 32;
+    private static final long HOSTILE_JOIN_SECONDS = 120;
 
     private final TestAllocator allocator = new TestAllocator().failEveryNth(FAIL_EVERY_NTH_ALLOCATION);
     private final PixmapCache<Integer> cache = allocator.<Integer>builder().maximumBytes(BUDGET).build();
     private final Arena arena = Arena.ofShared();
     /** Pixmap number id belongs to key id / VARIANTS; its first int is its id. */
-    private final Pixmap[] sources = new Pixmap[KEYS * VARIANTS];
+    private final Pixmap[] sources = new Pixmap[(KEYS + EXTRA_KEYS) * VARIANTS];
 
     @Test
     void threadsRunningEveryOperationKeepTheCacheConsistent() throws InterruptedException {
@@ -87,6 +97,72 @@ class SoakTest {
         assertEquals(0, allocator.liveBytes(), "live native bytes after close");
         assertEquals(0, allocator.liveBlocks(), "live native blocks after close");
         System.out.printf("soak: %d operations on %d threads, %s%n", total, THREADS, cache);
+    }
+
+    /**
+     * The same soak on a {@code PixmapCache<Object>} whose user keys include Keys of this cache and
+     * of another one, and keys whose hashCode throws or changes while cached; loaders also throw
+     * checked exceptions and return results too large to cache. Leases must read their own pixels,
+     * {@code stats()} must hold the budget at every read, no operation may hang, and after
+     * {@code clear()} only the key table is left; after close, nothing.
+     */
+    @Test
+    void hostileKeysAndLoadersNeverCorruptTheCache() throws Exception {
+        long operations = Long.getLong(OPERATIONS_PROPERTY, DEFAULT_OPERATIONS) / 2;
+        long perThread = Math.max(CHECKPOINT_EVERY, operations / THREADS);
+        for (int id = 0; id < sources.length; id++) {
+            sources[id] = source(id);
+        }
+        PixmapCache<Object> hostile = allocator.<Object>builder().maximumBytes(BUDGET).build();
+        PixmapCache<Object> foreign = PixmapCache.builder().build();
+        Object[] keys = new Object[KEYS + EXTRA_KEYS];
+        for (int key = 0; key < KEYS; key++) {
+            keys[key] = key;
+        }
+        for (int i = 0; i < OWN_KEYS; i++) {
+            keys[KEYS + i] = hostile.insert(sources[0]);
+        }
+        for (int i = 0; i < FOREIGN_KEYS; i++) {
+            keys[KEYS + OWN_KEYS + i] = foreign.insert(sources[0]);
+        }
+        for (int i = 0; i < BROKEN_KEYS; i++) {
+            keys[KEYS + OWN_KEYS + FOREIGN_KEYS + i] = new ContractBreakingKeysTest.BrokenKey(i);
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<HostileWorker> workers = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            workers.add(new HostileWorker(t, perThread, hostile, keys, failure));
+        }
+
+        workers.forEach(Thread::start);
+        for (HostileWorker worker : workers) {
+            worker.join(HOSTILE_JOIN_SECONDS * 1000);
+            assertFalse(worker.isAlive(), () -> worker.getName() + " hangs: " + List.of(worker.getStackTrace()));
+        }
+
+        if (failure.get() != null) {
+            throw new AssertionError("a hostile soak thread failed", failure.get());
+        }
+        for (int i = 0; i < BROKEN_KEYS; i++) {
+            ((ContractBreakingKeysTest.BrokenKey) keys[KEYS + OWN_KEYS + FOREIGN_KEYS + i]).throwing = false;
+        }
+        hostile.clear();
+        assertEquals(0, hostile.size());
+        assertEquals(0, hostile.usedBytes());
+        CacheStats stats = hostile.stats();
+        assertEquals(0, stats.leasedDetachedBytes(), "every lease is closed");
+        long keyTableBytes = allocator.liveBytes();
+        assertTrue(keyTableBytes % 16 == 0 && Long.bitCount(keyTableBytes / 16) == 1,
+                () -> keyTableBytes + " native bytes left after clear(), not one key table");
+        for (int key = 0; key < keys.length; key++) {
+            assertNull(hostile.find(keys[key]), "found " + keys[key] + " after clear()");
+        }
+        hostile.close();
+        foreign.close();
+        arena.close();
+        assertEquals(0, allocator.liveBytes(), "live native bytes after close");
+        System.out.printf("hostile soak: %d operations on %d threads, %s%n",
+                workers.stream().mapToLong(w -> w.done).sum(), THREADS, stats);
     }
 
     /**
@@ -323,6 +399,143 @@ class SoakTest {
             }
             return entries.next();
         }
+    }
+
+    /** One thread of the hostile run, on keys of every kind; key number k's pixmaps are sources k * VARIANTS + v. */
+    private final class HostileWorker extends Thread {
+        private final SplittableRandom random;
+        private final long operations;
+        private final PixmapCache<Object> cache;
+        private final Object[] keys;
+        private final AtomicReference<Throwable> failure;
+        private final Deque<Held> held = new ArrayDeque<>();
+        private long done;
+
+        HostileWorker(int index, long operations, PixmapCache<Object> cache, Object[] keys,
+                AtomicReference<Throwable> failure) {
+            super("hostile-soak-" + index);
+            this.random = new SplittableRandom(SEED ^ 0xBAD_C0DEL + index);
+            this.operations = operations;
+            this.cache = cache;
+            this.keys = keys;
+            this.failure = failure;
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (done = 0; done < operations && failure.get() == null; done++) {
+                    step();
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            } finally {
+                while (!held.isEmpty()) {
+                    held.pop().lease.close();
+                }
+            }
+        }
+
+        private void step() throws Exception {
+            int key = random.nextInt(keys.length);
+            int id = key * VARIANTS + random.nextInt(VARIANTS);
+            int dice = random.nextInt(1000);
+            try {
+                if (dice < 250) {
+                    PixmapLease lease = cache.find(keys[key]);
+                    if (lease != null) {
+                        keepOrClose(key, lease);
+                    }
+                } else if (dice < 450) {
+                    cache.insert(keys[key], sources[id]);
+                } else if (dice < 700) {
+                    computeIfAbsent(key, id);
+                } else if (dice < 800) {
+                    cache.remove(keys[key]);
+                } else if (dice < 880) {
+                    breakAKey();
+                } else if (dice < 930) {
+                    releaseHeld();
+                } else if (dice < 990) {
+                    CacheStats stats = cache.stats();
+                    assertTrue(stats.usedBytes() <= BUDGET * 3 / 2 && stats.entries() >= 0, stats::toString);
+                } else if (dice < 998) {
+                    cache.setMaximumBytes(BUDGET / 2 + random.nextLong(BUDGET));
+                } else {
+                    cache.clear();
+                }
+            } catch (PixmapAllocationException | LoaderFailure | ContractBreakingKeysTest.BrokenKey.Refused expected) {
+                // documented: no memory, the loader's own failure, a key whose hashCode threw
+            } catch (IOException expected) {
+                // the loader's own checked exception, unwrapped
+            } catch (IllegalStateException e) {
+                if (!e.getMessage().contains("changed during its load")) {
+                    throw e;
+                }
+            }
+        }
+
+        private void computeIfAbsent(int key, int id) throws IOException {
+            int how = random.nextInt(10);
+            PixmapLease lease = cache.computeIfAbsent(keys[key], (k, pixmaps) -> switch (how) {
+                case 0 -> throw new LoaderFailure(key);
+                case 1 -> throw sneaky(new IOException("the loader failed on purpose for key " + key));
+                case 2 -> {
+                    Pixmap uncacheable = pixmaps.allocate(UNCACHEABLE_WIDTH, UNCACHEABLE_HEIGHT, PixelFormat.RGBA_8888);
+                    uncacheable.segment().set(JAVA_INT_UNALIGNED, 0, id);
+                    yield uncacheable;
+                }
+                case 3 -> sources[id];
+                default -> {
+                    Pixmap pixmap = pixmaps.allocate(sources[id].width(), sources[id].height(), PixelFormat.RGBA_8888);
+                    MemorySegment.copy(sources[id].segment(), 0, pixmap.segment(), 0, pixmap.byteSize());
+                    yield pixmap;
+                }
+            });
+            keepOrClose(key, lease);
+        }
+
+        /** Makes a broken key throw, stop throwing, or change its hash while it may be cached. */
+        private void breakAKey() {
+            var key = (ContractBreakingKeysTest.BrokenKey) keys[KEYS + OWN_KEYS + FOREIGN_KEYS + random.nextInt(BROKEN_KEYS)];
+            switch (random.nextInt(3)) {
+                case 0 -> key.throwing = !key.throwing;
+                case 1 -> key.hash = random.nextInt(4);
+                default -> key.hash = key.hashCodeWhenUnbroken();
+            }
+        }
+
+        private void keepOrClose(int key, PixmapLease lease) {
+            assertLeased(key, lease.pixmap());
+            if (held.size() < HELD_PER_THREAD && random.nextInt(8) == 0) {
+                held.push(new Held(key, lease));
+            } else {
+                lease.close();
+            }
+        }
+
+        private void releaseHeld() {
+            if (!held.isEmpty()) {
+                Held oldest = held.removeLast();
+                assertLeased(oldest.key, oldest.lease.pixmap());
+                oldest.lease.close();
+            }
+        }
+
+        /** A leased pixmap is key's: one of its sources, or an uncacheable result stamped with its id. */
+        private void assertLeased(int key, Pixmap pixmap) {
+            if (pixmap.width() == UNCACHEABLE_WIDTH && pixmap.height() == UNCACHEABLE_HEIGHT) {
+                assertEquals(key, idOf(pixmap) / VARIANTS, "an uncacheable result under another key");
+            } else {
+                assertOwnPixels(key, pixmap);
+            }
+        }
+    }
+
+    /** Throws a checked exception from code that declares none, as a Kotlin loader would. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable checked) throws T {
+        throw (T) checked;
     }
 
     private record Held(int key, PixmapLease lease) {}

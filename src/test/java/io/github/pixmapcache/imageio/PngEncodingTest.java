@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
@@ -130,7 +131,7 @@ class PngEncodingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 6, 9})
+    @ValueSource(ints = {PixmapIO.DEFAULT_PNG_COMPRESSION, 0, 1, 4, 6, 9})
     void everyLevelDecodesExactly(int level) throws IOException {
         Pixmap pixmap = Pixmap.allocate(arena, 50, 50, PixelFormat.RGBA_8888);
         TestImages.paint(pixmap, level, false);
@@ -166,6 +167,49 @@ class PngEncodingTest {
         assertPixels(pixmap, 0, 0, Imaging.getBufferedImage(png.array()));
     }
 
+    /** Flat rows stay unfiltered, photographic rows are filtered; every filter type decodes. */
+    @Test
+    void drawnRowsAreUnfilteredAndPhotographicRowsFiltered() throws IOException {
+        Pixmap pixmap = Pixmap.allocate(arena, 64, 96, PixelFormat.RGBA_8888);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        for (int y = 0; y < 96; y++) {
+            for (int x = 0; x < 64; x++) {
+                int smooth = (int) (127 + 60 * Math.sin(x / 5.0 + y / 7.0)) + random.nextInt(9);
+                pixmap.setArgb(x, y, y < 48 ? 0xFF000000 | smooth << 16 | (255 - smooth) << 8 | x * 2 : 0xFF336699);
+            }
+        }
+        byte[] png = png(pixmap);
+
+        byte[] filterTypes = filterTypes(png, 64 * 3);
+        java.util.Set<Byte> photographic = new java.util.TreeSet<>();
+        for (int row = 1; row < 48; row++) {
+            photographic.add(filterTypes[row]);
+        }
+        assertTrue(!photographic.contains((byte) 0), "filters of smooth noise: " + photographic);
+        for (int row = 49; row < 96; row++) {
+            assertEquals(0, filterTypes[row], "flat row " + row + " is unfiltered");
+        }
+        assertPixels(pixmap, 0, 0, ImageIO.read(new ByteArrayInputStream(png)));
+        assertIndependentlyDecodes(pixmap, 0, 0, png);
+    }
+
+    /** Bounded buffers: encoding a 16 MiB metatile allocates a few hundred KiB of heap, never a frame. */
+    @Test
+    void encodingAllocatesRowsAndOneChunkNotAFrame() throws IOException {
+        Pixmap metatile = Pixmap.allocate(arena, 2048, 2048, PixelFormat.BGRA_8888_PRE);
+        TestImages.paint(metatile, 12, false);
+        OutputStream discard = OutputStream.nullOutputStream();
+        PixmapIO.writePng(metatile, 0, 0, 256, 256, discard);  // loads and warms the classes
+
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        PixmapIO.writePng(metatile, discard);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertTrue(allocated < 1 << 20, allocated + " heap bytes allocated for a " + metatile.byteSize() + "-byte frame");
+    }
+
     @Test
     void badRegionsAndLevelsNameTheirValuesAndWriteNothing() {
         Pixmap pixmap = Pixmap.allocate(arena, 20, 10, PixelFormat.BGRA_8888_PRE);
@@ -183,6 +227,8 @@ class PngEncodingTest {
                 () -> PixmapIO.writePng(pixmap, Integer.MAX_VALUE, 0, Integer.MAX_VALUE, 5, out)));
         assertMessage("was 10", assertThrows(IllegalArgumentException.class,
                 () -> PixmapIO.writePng(pixmap, 0, 0, 5, 5, out, 10)));
+        assertMessage("was -2", assertThrows(IllegalArgumentException.class,
+                () -> PixmapIO.writePng(pixmap, 0, 0, 5, 5, out, -2)));
         assertMessage("pixmap", assertThrows(NullPointerException.class, () -> PixmapIO.writePng(null, out)));
         assertMessage("out", assertThrows(NullPointerException.class, () -> PixmapIO.writePng(pixmap, null)));
         assertEquals(0, out.size());
@@ -198,6 +244,36 @@ class PngEncodingTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The filter type byte of each row: the IDAT data inflated, one byte every 1 + rowBytes. */
+    private static byte[] filterTypes(byte[] png, int rowBytes) throws IOException {
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        ByteBuffer file = ByteBuffer.wrap(png).position(8);
+        while (file.hasRemaining()) {
+            int length = file.getInt();
+            byte[] type = new byte[4];
+            file.get(type);
+            if (new String(type).equals("IDAT")) {
+                idat.write(png, file.position(), length);
+            }
+            file.position(file.position() + length + 4);
+        }
+        byte[] raw;
+        try {
+            java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+            inflater.setInput(idat.toByteArray());
+            raw = new byte[1 << 20];
+            raw = java.util.Arrays.copyOf(raw, inflater.inflate(raw));
+            inflater.end();
+        } catch (java.util.zip.DataFormatException e) {
+            throw new IOException(e);
+        }
+        byte[] types = new byte[raw.length / (1 + rowBytes)];
+        for (int row = 0; row < types.length; row++) {
+            types[row] = raw[row * (1 + rowBytes)];
+        }
+        return types;
+    }
 
     private static byte[] png(Pixmap pixmap) throws IOException {
         return png(pixmap, 0, 0, pixmap.width(), pixmap.height());

@@ -1,6 +1,7 @@
 package io.github.pixmapcache.server;
 
 import io.github.pixmapcache.EvictionPolicy;
+import io.github.pixmapcache.imageio.PixmapIO;
 import io.github.pixmapcache.server.fleet.FleetConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -29,7 +30,7 @@ public final class ConfigParser {
         METATILE("metatile", "N", "tiles per side of a metatile, a power of two up to 16 (default 8)"),
         RENDER_THREADS("render-threads", "N", "threads rendering metatiles (default: one per core)"),
         RENDER_QUEUE("render-queue", "N", "metatile renders admitted at once, running or waiting; more get 503 (default 4 per core)"),
-        PNG_LEVEL("png-level", "N", "zlib level of the tiles' PNG, 0..9 (default 1: fast, ~10% larger than 6)"),
+        PNG_LEVEL("png-level", "N", "zlib level of the tiles' PNG, 0..9, or auto: the encoder's choice (default auto)"),
         CACHE("cache", "KIND", "pixmap (this library), caffeine (on-heap int[] metatiles) or none (default pixmap)"),
         THREADS("threads", "KIND", "request threads: virtual or pool (default virtual)"),
         SHUTDOWN_TIMEOUT("shutdown-timeout", "SECONDS", "how long a stop waits for requests in flight (default 10)"),
@@ -112,7 +113,8 @@ public final class ConfigParser {
                 v.get(Option.METATILE, ConfigParser::parseInt, d.metatileSize()),
                 v.get(Option.RENDER_THREADS, ConfigParser::parseInt, d.renderThreads()),
                 v.get(Option.RENDER_QUEUE, ConfigParser::parseInt, d.renderQueue()),
-                v.get(Option.PNG_LEVEL, ConfigParser::parseInt, d.pngLevel()),
+                v.get(Option.PNG_LEVEL, text -> text.equalsIgnoreCase("auto") ? PixmapIO.DEFAULT_PNG_COMPRESSION
+                        : parseInt(text), d.pngLevel()),
                 v.get(Option.CACHE, text -> parseEnum(ServerConfig.CacheKind.class, text), d.cache()),
                 v.get(Option.THREADS, text -> parseEnum(ServerConfig.ThreadMode.class, text), d.threads()),
                 v.get(Option.SHUTDOWN_TIMEOUT, text -> Duration.ofMillis(Math.round(parseSeconds(text) * 1000)),

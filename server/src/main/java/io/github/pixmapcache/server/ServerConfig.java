@@ -1,6 +1,7 @@
 package io.github.pixmapcache.server;
 
 import io.github.pixmapcache.EvictionPolicy;
+import io.github.pixmapcache.imageio.PixmapIO;
 import io.github.pixmapcache.server.fleet.FleetConfig;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,7 +17,7 @@ import java.util.Objects;
  * @param metatileSize     tiles per side of a metatile (rendered and cached as one pixmap)
  * @param renderThreads    threads that render metatiles
  * @param renderQueue      metatile renders admitted at once (running or waiting); more get 503
- * @param pngLevel         zlib level of the tiles' PNG, 0..9: 1 encodes about twice as fast as 6 for ~10% more bytes
+ * @param pngLevel         zlib level of the tiles' PNG, 0..9, or {@link PixmapIO#DEFAULT_PNG_COMPRESSION}: the encoder's own choice
  * @param cache            which cache holds the metatiles
  * @param threads          what runs Jetty's request handlers
  * @param shutdownTimeout  how long a stop waits for requests in flight
@@ -79,8 +80,8 @@ public record ServerConfig(
         if (renderQueue < 1) {
             throw new IllegalArgumentException("render queue must be at least 1: " + renderQueue);
         }
-        if (pngLevel < 0 || pngLevel > 9) {
-            throw new IllegalArgumentException("PNG level must be in 0..9: " + pngLevel);
+        if ((pngLevel < 0 || pngLevel > 9) && pngLevel != PixmapIO.DEFAULT_PNG_COMPRESSION) {
+            throw new IllegalArgumentException("PNG level must be in 0..9 or automatic: " + pngLevel);
         }
         if (shutdownTimeout.isNegative()) {
             throw new IllegalArgumentException("shutdown timeout must not be negative: " + shutdownTimeout);
@@ -99,10 +100,10 @@ public record ServerConfig(
                 shutdownTimeout, null);
     }
 
-    /** The defaults: loopback port 8080, 512 MiB, 8x8 metatiles, a render thread per core, PNG level 1. */
+    /** The defaults: loopback port 8080, 512 MiB, 8x8 metatiles, a render thread per core, the PNG encoder's automatic level. */
     public static ServerConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerConfig(8080, "127.0.0.1", 512L << 20, EvictionPolicy.WINDOW_TINY_LFU, 8,
-                cores, 4 * cores, 1, CacheKind.PIXMAP, ThreadMode.VIRTUAL, Duration.ofSeconds(10));
+                cores, 4 * cores, PixmapIO.DEFAULT_PNG_COMPRESSION, CacheKind.PIXMAP, ThreadMode.VIRTUAL, Duration.ofSeconds(10));
     }
 }

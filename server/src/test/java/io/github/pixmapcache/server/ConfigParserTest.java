@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.EvictionPolicy;
+import io.github.pixmapcache.imageio.PixmapIO;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,13 @@ class ConfigParserTest {
     }
 
     @Test
+    void pngLevelAutoIsTheEncodersOwnChoice() {
+        assertEquals(PixmapIO.DEFAULT_PNG_COMPRESSION, parse(Map.of(), "--png-level", "auto").pngLevel());
+        assertEquals(PixmapIO.DEFAULT_PNG_COMPRESSION, parse(Map.of()).pngLevel());
+        assertEquals(0, parse(Map.of(), "--png-level", "0").pngLevel());
+    }
+
+    @Test
     void helpIsAskedFor() {
         assertTrue(ConfigParser.parse(List.of("--port", "1", "--help"), Map.of()).isEmpty());
         String usage = ConfigParser.usage();
@@ -65,6 +73,7 @@ class ConfigParserTest {
             "--render-threads 0 | 0",
             "--render-queue -2 | -2",
             "--png-level 10 | 10",
+            "--png-level -2 | -2",
             "--cache redis | redis",
             "--threads green | green",
             "--policy fifo | fifo",

@@ -3,6 +3,7 @@ package io.github.pixmapcache.internal.imageio;
 import io.github.pixmapcache.PixelFormat;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * Reads a region row by row from native memory and turns each row into PNG samples: gray,
@@ -14,6 +15,10 @@ final class PngRows {
     static final int GRAY = 0;
     static final int RGB = 2;
     static final int RGBA = 6;
+
+    /** A 4-byte pixel as a little-endian int: its alpha byte (byte 3) is the top byte. */
+    private static final ValueLayout.OfInt PIXEL = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int ALPHA = 0xFF000000;
 
     private final Region region;
     private final MemorySegment pixels;
@@ -99,8 +104,8 @@ final class PngRows {
         long rowBytes = region.rowBytes();
         for (int row = 0; row < region.height(); row++) {
             long start = region.rowOffset(row);
-            for (long at = start + 3, end = start + rowBytes; at < end; at += 4) {
-                if (pixels.get(ValueLayout.JAVA_BYTE, at) != (byte) 0xFF) {
+            for (long at = start, end = start + rowBytes; at < end; at += 4) {
+                if ((pixels.get(PIXEL, at) & ALPHA) != ALPHA) {
                     return false;
                 }
             }

@@ -121,8 +121,24 @@ public final class KeyTable {
         }
         int capacity = (int) Math.clamp(oldCapacity * 2, INITIAL_CAPACITY, MAXIMUM_CAPACITY);
         long bytes = Math.multiplyExact(capacity, SLOT_BYTES);
-        Entry[] entries = old == null ? new Entry[capacity] : Arrays.copyOf(old.entries, capacity);
-        Table table = new Table(allocator.allocate(bytes), capacity, entries);  // the only step that can fail
+        Table table;
+        // The heap side first (256 MiB at the last step), then the native side: either may fail,
+        // and a failure frees what the other took, so that nothing has changed.
+        try {
+            Entry[] entries = old == null ? new Entry[capacity] : Arrays.copyOf(old.entries, capacity);
+            long address = allocator.allocate(bytes);
+            try {
+                table = new Table(address, capacity, entries);
+            } catch (OutOfMemoryError e) {
+                allocator.free(address, bytes);
+                throw e;
+            }
+        } catch (OutOfMemoryError e) {
+            PixmapAllocationException failure = new PixmapAllocationException(bytes,
+                    "the key table cannot grow to " + capacity + " keys: the Java heap is exhausted");
+            failure.initCause(e);
+            throw failure;
+        }
         if (old != null) {
             MemorySegment.copy(old.slots, 0, table.slots, 0, old.slots.byteSize());
         }

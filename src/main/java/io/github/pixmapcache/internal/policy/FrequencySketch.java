@@ -39,7 +39,16 @@ final class FrequencySketch {
         if (table != null && table.length >= words) {
             return;
         }
-        table = new long[words];
+        long[] larger;
+        try {
+            larger = new long[words];
+        } catch (OutOfMemoryError e) {
+            if (table == null) {
+                throw e;
+            }
+            return;  // keeps counting in the smaller table: estimates get coarser, the insert still succeeds
+        }
+        table = larger;
         tableMask = words - 1;
         additions = 0;
     }

@@ -4,6 +4,7 @@ import io.github.pixmapcache.PixelFormat;
 import io.github.pixmapcache.Pixmap;
 import io.github.pixmapcache.PixmapCache;
 import io.github.pixmapcache.PixmapLease;
+import io.github.pixmapcache.imageio.PixmapIO;
 import io.github.pixmapcache.server.ServerConfig;
 import io.github.pixmapcache.server.tiles.Mandelbrot;
 import io.github.pixmapcache.server.tiles.TileAddress;
@@ -29,7 +30,7 @@ import javax.imageio.ImageIO;
  * thread, for an 8x8 metatile on the set's boundary at three zooms: rendering it, encoding a tile
  * (what every hit of the pixmap cache pays), decoding a tile (what filling the cache from Redis would
  * pay per tile), and a Redis GET of a stored tile and an MGET of the metatile's 64 (a Redis hit).
- * PNGs at the server's default zlib level.
+ * PNGs at the server's default level.
  * Each figure is the median of {@code ROUNDS} rounds after one warm-up round.
  *
  * <pre>java -cp benchmarks.jar:... io.github.pixmapcache.bench.fleet.TierCosts REDIS_PORT OUTPUT</pre>
@@ -55,7 +56,7 @@ public final class TierCosts {
              PixmapCache<Integer> cache = PixmapCache.<Integer>builder().maximumBytes(64L << 20).build();
              Arena arena = Arena.ofConfined()) {
             RedisCommands<String, byte[]> redis = connection.sync();
-            out.printf("pngLevel=%d%n", pngLevel);
+            out.printf("pngLevel=%s%n", pngLevel == PixmapIO.DEFAULT_PNG_COMPRESSION ? "automatic" : Integer.toString(pngLevel));
             Pixmap metatile = Pixmap.allocate(arena, SIDE, SIDE, PixelFormat.BGRA_8888_PRE);
             for (int zoom : ZOOMS) {
                 long originX = (long) Math.floor(U * (1 << zoom)) / 8 * 8 * TileAddress.SIZE;

@@ -66,7 +66,7 @@ final class FleetLoad {
         if (Files.exists(costs)) {
             Map<String, String> cost = GcRun.keyValues(costs);
             out.append("Per-request costs on one thread, measured alone before the load runs (`TierCosts`: an 8x8 "
-                    + "metatile on the set's boundary; median of 3 rounds after a warm-up; PNG zlib level "
+                    + "metatile on the set's boundary; median of 3 rounds after a warm-up; PNG level "
                     + cost.getOrDefault("pngLevel", "6") + "):\n\n");
             out.append("| zoom | render a metatile | pixmap-cache hit (find + PNG encode) | PNG decode of a tile | "
                     + "Redis GET of a tile | Redis MGET of 64 | mean tile size |\n");

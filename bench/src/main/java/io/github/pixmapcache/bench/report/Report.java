@@ -96,6 +96,7 @@ public final class Report {
         mixed();
         gc();
         footprint();
+        imageIo();
         out.append(ServerLoad.section(results, output));
         out.append(FleetLoad.section(results));
         return out.toString();
@@ -305,6 +306,14 @@ public final class Report {
                     + (long) run.number("nativeBytesPerEntryBeyondPixels") + " |");
         }
         line("");
+    }
+
+    /** The image I/O section: hand-written from bench/imageio's raw results in results/imageio/. */
+    private void imageIo() throws IOException {
+        Path section = results.resolve("imageio.md");
+        if (Files.exists(section)) {
+            out.append(Files.readString(section).strip()).append("\n");
+        }
     }
 
     private Footprints footprint(String mode) throws IOException {

@@ -20,7 +20,7 @@ public final class TileEncoder {
     private final int compressionLevel;
     private final Timer encodeTime;
 
-    /** @param compressionLevel zlib level, 0..9 */
+    /** @param compressionLevel zlib level, 0..9, or {@link PixmapIO#DEFAULT_PNG_COMPRESSION} */
     public TileEncoder(int compressionLevel, Timer encodeTime) {
         this.compressionLevel = compressionLevel;
         this.encodeTime = encodeTime;

@@ -1,0 +1,149 @@
+package io.github.pixmapcache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The cache keeps no reference to the keys and entries it let go (Qt's
+ * {@code clearDoesNotLeakStringKeys}): after a find, whichever way an entry leaves (clear, remove
+ * by key and by Key, replace, eviction, close), its key and its entry become unreachable, checked
+ * with weak references and a bounded GC loop, under both policies.
+ */
+class ReleasedReferencesTest {
+    private static final int GC_ROUNDS = 50;
+    private static final int MANY_KEYS = 100;
+
+    private final TestAllocator allocator = new TestAllocator();
+    private final Arena arena = Arena.ofConfined();
+    private final Pixmap source = Pixmap.allocate(arena, 4, 4, PixelFormat.RGBA_8888);
+    private PixmapCache<String> cache;
+
+    enum Departure { CLEAR, REMOVE_BY_KEY, REMOVE_BY_GENERATED_KEY, REPLACE, EVICTION, CLOSE }
+
+    static Stream<Arguments> policiesAndDepartures() {
+        return Stream.of(EvictionPolicy.values()).flatMap(policy ->
+                Stream.of(Departure.values()).map(departure -> Arguments.of(policy, departure)));
+    }
+
+    @AfterEach
+    void nothingLeaked() {
+        cache.close();
+        arena.close();
+        assertEquals(0, allocator.liveBytes());
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("policiesAndDepartures")
+    void aFoundEntryAndItsKeyAreUnreachableOnceTheyLeft(EvictionPolicy policy, Departure departure) {
+        cache = allocator.<String>builder().maximumBytes(1 << 20).evictionPolicy(policy).build();
+        List<WeakReference<?>> released = switch (departure) {
+            case CLEAR -> keyedThen(cache::clear);
+            case REMOVE_BY_KEY -> keyedThen(() -> assertTrue(cache.remove(new String("tile"))));
+            case EVICTION -> keyedThen(() -> {
+                cache.setMaximumBytes(0);
+                cache.setMaximumBytes(1 << 20);
+            });
+            case CLOSE -> keyedThen(cache::close);
+            case REMOVE_BY_GENERATED_KEY -> removedGeneratedKey();
+            case REPLACE -> replacedEntry();
+        };
+
+        assertEquals(0, stillReachable(released), "references the cache kept after " + departure);
+        Reference.reachabilityFence(cache);
+    }
+
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void noneOfManyFoundKeysOutlivesClear(EvictionPolicy policy) {
+        cache = allocator.<String>builder().maximumBytes(1 << 20).evictionPolicy(policy).build();
+        List<WeakReference<?>> released = new ArrayList<>();
+        for (int i = 0; i < MANY_KEYS; i++) {
+            String key = "tile " + i;
+            assertTrue(cache.insert(key, source));
+            released.add(new WeakReference<>(key));
+        }
+        for (int i = 0; i < MANY_KEYS; i++) {  // every insert drained the reads; these stay recorded
+            released.add(foundEntry("tile " + i));
+        }
+        cache.clear();
+
+        assertEquals(0, stillReachable(released), "of " + released.size() + " keys and entries, reachable after clear()");
+    }
+
+    /** Inserts and finds a fresh key "tile", runs {@code departure}, and returns the key's and entry's references. */
+    private List<WeakReference<?>> keyedThen(Runnable departure) {
+        List<WeakReference<?>> released = insertAndFind(new String("tile"));
+        departure.run();
+        return released;
+    }
+
+    private List<WeakReference<?>> insertAndFind(String key) {
+        assertTrue(cache.insert(key, source));
+        return List.of(new WeakReference<>(key), foundEntry(key));
+    }
+
+    private WeakReference<Object> foundEntry(String key) {
+        try (PixmapLease lease = cache.find(key)) {
+            assertNotNull(lease);
+            return new WeakReference<>(entryOf(lease));
+        }
+    }
+
+    private List<WeakReference<?>> removedGeneratedKey() {
+        PixmapCache.Key key = cache.insert(source);
+        WeakReference<Object> entry;
+        try (PixmapLease lease = cache.find(key)) {
+            entry = new WeakReference<>(entryOf(lease));
+        }
+        assertTrue(cache.remove(key));
+        return List.of(new WeakReference<>(key), entry);
+    }
+
+    private List<WeakReference<?>> replacedEntry() {
+        PixmapCache.Key key = cache.insert(source);
+        WeakReference<Object> replaced;
+        try (PixmapLease lease = cache.find(key)) {
+            replaced = new WeakReference<>(entryOf(lease));
+        }
+        assertTrue(cache.replace(key, source));
+        return List.of(replaced);
+    }
+
+    /** How many of {@code references} survive a bounded loop of collections. */
+    private static long stillReachable(List<WeakReference<?>> references) {
+        for (int round = 0; round < GC_ROUNDS && references.stream().anyMatch(r -> !r.refersTo(null)); round++) {
+            System.gc();
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return references.stream().filter(r -> !r.refersTo(null)).count();
+    }
+
+    /** The engine's entry behind a lease: the object whose reachability matters. */
+    private static Object entryOf(PixmapLease lease) {
+        try {
+            Field entry = Lease.class.getDeclaredField("entry");
+            entry.setAccessible(true);
+            return entry.get(lease);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
