@@ -2,6 +2,8 @@ package io.github.pixmapcache.server;
 
 import io.github.pixmapcache.EvictionPolicy;
 import io.github.pixmapcache.imageio.PixmapIO;
+import io.github.pixmapcache.server.fleet.FleetConfig;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +33,13 @@ public final class ConfigParser {
         PNG_LEVEL("png-level", "N", "zlib level of the tiles' PNG, 0..9, or auto: the encoder's choice (default auto)"),
         CACHE("cache", "KIND", "pixmap (this library), caffeine (on-heap int[] metatiles) or none (default pixmap)"),
         THREADS("threads", "KIND", "request threads: virtual or pool (default virtual)"),
-        SHUTDOWN_TIMEOUT("shutdown-timeout", "SECONDS", "how long a stop waits for requests in flight (default 10)");
+        SHUTDOWN_TIMEOUT("shutdown-timeout", "SECONDS", "how long a stop waits for requests in flight (default 10)"),
+        REDIS("redis", "URI", "shared tile tier in one Redis, redis://host:port (default: none)"),
+        REDIS_CLUSTER("redis-cluster", "SEEDS", "shared tile tier in a Redis Cluster: host:port,host:port,... of some nodes"),
+        REDIS_TIMEOUT("redis-timeout", "MS", "longest wait for one Redis command before rendering locally (default 200)"),
+        REDIS_LOCK_TTL("redis-lock-ttl", "MS", "life of a fleet render lock, above the slowest render (default 15000)"),
+        REDIS_TTL("redis-ttl", "SECONDS", "life of a tile stored in Redis (default 86400)"),
+        REDIS_PREFIX("redis-prefix", "NAME", "namespace of the fleet's keys (default pxc)");
 
         final String flag;
         final String metavar;
@@ -110,7 +118,38 @@ public final class ConfigParser {
                 v.get(Option.CACHE, text -> parseEnum(ServerConfig.CacheKind.class, text), d.cache()),
                 v.get(Option.THREADS, text -> parseEnum(ServerConfig.ThreadMode.class, text), d.threads()),
                 v.get(Option.SHUTDOWN_TIMEOUT, text -> Duration.ofMillis(Math.round(parseSeconds(text) * 1000)),
-                        d.shutdownTimeout())));
+                        d.shutdownTimeout()),
+                fleet(v)));
+    }
+
+    /** The Redis tier's config, or null when neither --redis nor --redis-cluster is given. */
+    private static FleetConfig fleet(Values v) {
+        URI standalone = v.get(Option.REDIS, URI::create, null);
+        List<String> seeds = v.get(Option.REDIS_CLUSTER,
+                text -> Arrays.stream(text.split(",")).map(String::strip).filter(seed -> !seed.isEmpty()).toList(),
+                List.of());
+        if (standalone == null && seeds.isEmpty()) {
+            return null;
+        }
+        if (standalone != null && !seeds.isEmpty()) {
+            throw new IllegalArgumentException("give --redis " + standalone + " or --redis-cluster "
+                    + String.join(",", seeds) + ", not both");
+        }
+        FleetConfig base = standalone != null ? v.get(Option.REDIS, text -> FleetConfig.standalone(standalone), null)
+                : v.get(Option.REDIS_CLUSTER, text -> FleetConfig.cluster(seeds), null);
+        return v.get(Option.REDIS_PREFIX, text -> base.withKeyPrefix(text), base)
+                .withCommandTimeout(v.get(Option.REDIS_TIMEOUT, ConfigParser::parseMillis, base.commandTimeout()))
+                .withLockTtl(v.get(Option.REDIS_LOCK_TTL, ConfigParser::parseMillis, base.lockTtl()))
+                .withTileTtl(v.get(Option.REDIS_TTL, text -> Duration.ofMillis(Math.round(parseSeconds(text) * 1000)),
+                        base.tileTtl()));
+    }
+
+    private static Duration parseMillis(String value) {
+        long millis = parseLong(value, value);
+        if (millis < 1 || millis > 86_400_000) {
+            throw new IllegalArgumentException("not a number of milliseconds in 1..86400000: " + value);
+        }
+        return Duration.ofMillis(millis);
     }
 
     /** The {@code --help} text. */

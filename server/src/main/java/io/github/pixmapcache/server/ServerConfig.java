@@ -2,6 +2,7 @@ package io.github.pixmapcache.server;
 
 import io.github.pixmapcache.EvictionPolicy;
 import io.github.pixmapcache.imageio.PixmapIO;
+import io.github.pixmapcache.server.fleet.FleetConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param cache            which cache holds the metatiles
  * @param threads          what runs Jetty's request handlers
  * @param shutdownTimeout  how long a stop waits for requests in flight
+ * @param fleet            the shared Redis tier behind the pixmap cache, or null for none (the default)
  */
 public record ServerConfig(
         int port,
@@ -32,7 +34,8 @@ public record ServerConfig(
         int pngLevel,
         CacheKind cache,
         ThreadMode threads,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        FleetConfig fleet) {
 
     /** Which cache holds rendered metatiles: the point of the load test is to compare them. */
     public enum CacheKind {
@@ -83,6 +86,18 @@ public record ServerConfig(
         if (shutdownTimeout.isNegative()) {
             throw new IllegalArgumentException("shutdown timeout must not be negative: " + shutdownTimeout);
         }
+        if (fleet != null && cache != CacheKind.PIXMAP) {
+            throw new IllegalArgumentException("the Redis tier sits behind the pixmap cache, not behind cache "
+                    + cache.name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** Without the fleet tier. */
+    public ServerConfig(int port, String bind, long budgetBytes, EvictionPolicy policy, int metatileSize,
+                        int renderThreads, int renderQueue, int pngLevel, CacheKind cache, ThreadMode threads,
+                        Duration shutdownTimeout) {
+        this(port, bind, budgetBytes, policy, metatileSize, renderThreads, renderQueue, pngLevel, cache, threads,
+                shutdownTimeout, null);
     }
 
     /** The defaults: loopback port 8080, 512 MiB, 8x8 metatiles, a render thread per core, the PNG encoder's automatic level. */

@@ -44,7 +44,7 @@ final class StatsJson {
     }
 
     /** {"p50":…,"p99":…} in milliseconds, from the timer's sliding window. */
-    private static String percentiles(Timer timer) {
+    static String percentiles(Timer timer) {
         StringJoiner json = new StringJoiner(",", "{", "}");
         for (ValueAtPercentile value : timer.takeSnapshot().percentileValues()) {
             json.add(field("p" + Math.round(value.percentile() * 100),

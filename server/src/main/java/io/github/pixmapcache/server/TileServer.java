@@ -5,6 +5,7 @@ import io.github.pixmapcache.server.http.PlainTextErrorHandler;
 import io.github.pixmapcache.server.http.TileHandler;
 import io.github.pixmapcache.server.metrics.ServerMetrics;
 import io.github.pixmapcache.server.tiles.CaffeineTileSource;
+import io.github.pixmapcache.server.tiles.FleetTiles;
 import io.github.pixmapcache.server.tiles.Mandelbrot;
 import io.github.pixmapcache.server.tiles.Metatile;
 import io.github.pixmapcache.server.tiles.MetatileLoader;
@@ -67,7 +68,7 @@ public final class TileServer implements AutoCloseable {
         connector.setPort(config.port());
         jetty.addConnector(connector);
         GracefulHandler graceful = new GracefulHandler();
-        graceful.setHandler(new TileHandler(tiles, metrics, this::statsJson));
+        graceful.setHandler(new TileHandler(tiles, metrics, this::statsJson, this::healthText));
         jetty.setHandler(graceful);
         jetty.setErrorHandler(new PlainTextErrorHandler());
         jetty.setStopTimeout(config.shutdownTimeout().toMillis());
@@ -101,7 +102,10 @@ public final class TileServer implements AutoCloseable {
                     parts.cacheBuilder().apply(PixmapCache.<Metatile>builder()
                             .maximumBytes(config.budgetBytes())
                             .evictionPolicy(config.policy())).build(),
-                    new MetatileLoader(renderPool, metrics.renderTime()), encoder, config.metatileSize());
+                    new MetatileLoader(renderPool, metrics.renderTime()), encoder, config.metatileSize(),
+                    config.fleet() == null ? null : FleetTiles.start(config.fleet(), TileHandler.PICTURE_VERSION,
+                            config.metatileSize(), new TileEncoder(config.pngLevel(), FleetTiles.publishEncodeTimer(metrics.registry())),
+                            Math.max(1, config.renderThreads() / 2), FleetTiles.lookupTimer(metrics.registry())));
             case CAFFEINE -> new CaffeineTileSource(config.budgetBytes(), renderPool, metrics.renderTime(), encoder,
                     config.metatileSize());
             case NONE -> new UncachedTileSource(renderPool, metrics.renderTime(), encoder);
@@ -138,8 +142,21 @@ public final class TileServer implements AutoCloseable {
     }
 
     String statsJson() {
-        return StatsJson.of(config.cache().name().toLowerCase(Locale.ROOT), tiles.numbers(), renderPool.renders(),
+        String json = StatsJson.of(config.cache().name().toLowerCase(Locale.ROOT), tiles.numbers(), renderPool.renders(),
                 renderPool.admitted(), metrics.renderTime(), metrics.encodeTime());
+        FleetTiles fleet = fleet();
+        return fleet == null ? json : json.substring(0, json.length() - 1) + ",\"fleet\":" + FleetStatsJson.of(fleet) + "}";
+    }
+
+    /** {@code ok}, and the Redis tier's state when there is one: a server whose Redis is down still serves. */
+    String healthText() {
+        FleetTiles fleet = fleet();
+        return fleet == null ? "ok\n" : "ok\nfleet tier: " + fleet.state() + "\n";
+    }
+
+    /** The shared Redis tier, or null. */
+    public FleetTiles fleet() {
+        return tiles instanceof PixmapTileSource pixmap ? pixmap.fleet() : null;
     }
 
     /**

@@ -39,6 +39,11 @@ public final class TileServerMain {
         System.out.printf("tile server: %s  (cache %s, budget %d MiB, %dx%d metatiles, %d render threads, %s request threads)%n",
                 server.uri(), c.cache().name().toLowerCase(), c.budgetBytes() >> 20, c.metatileSize(), c.metatileSize(),
                 c.renderThreads(), c.threads().name().toLowerCase());
+        if (c.fleet() != null) {
+            System.out.println("tile server: shared tier in " + (c.fleet().isCluster()
+                    ? "Redis Cluster " + String.join(",", c.fleet().clusterSeeds()) : c.fleet().standalone())
+                    + " (" + server.fleet().state() + ")");
+        }
         System.out.println("tile server: open " + server.uri() + " in a browser; Ctrl-C stops it");
         Thread.currentThread().join();   // the server's threads keep running; the shutdown hook ends it
     }

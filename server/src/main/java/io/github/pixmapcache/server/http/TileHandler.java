@@ -25,21 +25,28 @@ public final class TileHandler extends Handler.Abstract {
     private static final System.Logger LOG = System.getLogger(TileHandler.class.getName());
     /** Tiles never change for a given address and picture, so clients and proxies may keep them a day. */
     private static final String TILE_CACHE_CONTROL = "public, max-age=86400";
-    /** Names the picture and its renderer: change it when the pixels of a tile change. */
-    private static final String PICTURE_VERSION = "mandelbrot-1";
+    /** Names the picture and its renderer: change it when the pixels of a tile change. The Redis tier keys by it too. */
+    public static final String PICTURE_VERSION = "mandelbrot-1";
     /** Seconds a client should wait after a 503 before asking again. */
     private static final String RETRY_AFTER_SECONDS = "1";
 
     private final TileSource tiles;
     private final ServerMetrics metrics;
     private final Supplier<String> stats;
+    private final Supplier<String> health;
     private final StaticAssets assets = new StaticAssets();
 
     /** @param stats the JSON for {@code /stats}, made fresh for each request */
     public TileHandler(TileSource tiles, ServerMetrics metrics, Supplier<String> stats) {
+        this(tiles, metrics, stats, () -> "ok\n");
+    }
+
+    /** @param health the text for {@code /health} (status 200 while the server answers), made fresh for each request */
+    public TileHandler(TileSource tiles, ServerMetrics metrics, Supplier<String> stats, Supplier<String> health) {
         this.tiles = tiles;
         this.metrics = metrics;
         this.stats = stats;
+        this.health = health;
     }
 
     @Override
@@ -64,7 +71,7 @@ public final class TileHandler extends Handler.Abstract {
                 case "stats" -> send(response, timed, head, "application/json", utf8(stats.get()));
                 case "metrics" -> send(response, timed, head, "text/plain; version=0.0.4; charset=utf-8",
                         utf8(metrics.scrape()));
-                case "health" -> send(response, timed, head, "text/plain; charset=utf-8", utf8("ok\n"));
+                case "health" -> send(response, timed, head, "text/plain; charset=utf-8", utf8(health.get()));
                 default -> {
                     StaticAssets.Asset asset = assets.get(path);
                     if (asset == null) {

@@ -11,7 +11,8 @@ import io.micrometer.core.instrument.Tags;
 /**
  * Metatiles in pixmap-cache's native memory. A miss renders the whole metatile once, in cache memory,
  * however many requests for its tiles arrive meanwhile ({@code computeIfAbsent}'s single flight);
- * each tile is then encoded from its region of the leased metatile, never copied out.
+ * each tile is then encoded from its region of the leased metatile, never copied out. With a
+ * {@link FleetTiles} tier, a metatile missing here is first looked for in Redis (see there).
  */
 public final class PixmapTileSource implements TileSource {
     private final PixmapCache<Metatile> cache;
@@ -19,8 +20,17 @@ public final class PixmapTileSource implements TileSource {
     private final PixmapLoader<Metatile> loader;
     private final TileEncoder encoder;
     private final int metatileSize;
+    /** The shared Redis tier behind this cache, or null. */
+    private final FleetTiles fleet;
 
     public PixmapTileSource(PixmapCache<Metatile> cache, MetatileLoader loader, TileEncoder encoder, int metatileSize) {
+        this(cache, loader, encoder, metatileSize, null);
+    }
+
+    /** @param fleet the shared tier consulted on a miss, or null for none */
+    public PixmapTileSource(PixmapCache<Metatile> cache, MetatileLoader loader, TileEncoder encoder, int metatileSize,
+                            FleetTiles fleet) {
+        this.fleet = fleet;
         this.cache = cache;
         this.metrics = new PixmapCacheMetrics<>(cache, "metatiles", Tags.empty());
         this.loader = metrics.recording(loader);
@@ -31,9 +41,36 @@ public final class PixmapTileSource implements TileSource {
     @Override
     public byte[] png(TileAddress tile) {
         Metatile metatile = Metatile.of(tile, metatileSize);
+        if (fleet != null) {
+            return pngThroughFleet(tile, metatile);
+        }
         try (PixmapLease lease = cache.computeIfAbsent(metatile, loader)) {
             return encoder.encode(lease.pixmap(), metatile.offsetX(tile), metatile.offsetY(tile));
         }
+    }
+
+    /** Here, else the fleet's stored tile, else render here (and publish to the fleet). */
+    private byte[] pngThroughFleet(TileAddress tile, Metatile metatile) {
+        try (PixmapLease lease = cache.find(metatile)) {
+            if (lease != null) {
+                return encoder.encode(lease.pixmap(), metatile.offsetX(tile), metatile.offsetY(tile));
+            }
+        }
+        byte[] stored = fleet.stored(tile);
+        if (stored != null) {
+            return stored;
+        }
+        FleetTiles.Load load = fleet.load(metatile, loader);
+        try (PixmapLease lease = cache.computeIfAbsent(metatile, load)) {
+            return encoder.encode(lease.pixmap(), metatile.offsetX(tile), metatile.offsetY(tile));
+        } finally {
+            load.finish(cache::find);
+        }
+    }
+
+    /** The shared Redis tier, or null. */
+    public FleetTiles fleet() {
+        return fleet;
     }
 
     @Override
@@ -46,10 +83,16 @@ public final class PixmapTileSource implements TileSource {
     @Override
     public void bindTo(MeterRegistry registry) {
         metrics.bindTo(registry);
+        if (fleet != null) {
+            fleet.bindTo(registry);
+        }
     }
 
     @Override
     public void close() {
+        if (fleet != null) {
+            fleet.close(); // first: its publisher leases metatiles from the cache
+        }
         cache.close();
     }
 }

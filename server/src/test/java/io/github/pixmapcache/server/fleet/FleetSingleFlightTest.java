@@ -1,0 +1,115 @@
+package io.github.pixmapcache.server.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The fleet single flight between two clients (two servers) of one real redis-server. */
+class FleetSingleFlightTest {
+
+    private static final Duration LOCK_TTL = Duration.ofMillis(1_500);
+
+    private RedisProcess redis;
+    private RedisTier first;
+    private RedisTier second;
+
+    @BeforeEach
+    void start() throws Exception {
+        redis = RedisProcess.start();
+        FleetConfig config = FleetConfig.standalone(redis.uri()).withCommandTimeout(Duration.ofMillis(1_000)).withLockTtl(LOCK_TTL);
+        first = RedisTier.start(config, new TierKeys("t", "v1", 8));
+        second = RedisTier.start(config, new TierKeys("t", "v1", 8));
+    }
+
+    @AfterEach
+    void stop() {
+        first.close();
+        second.close();
+        redis.close();
+    }
+
+    @Test
+    void thirtyTwoConcurrentMissesOverTwoServersRenderOnce() throws Exception {
+        Map<String, byte[]> tiles = RedisTierTest.metatile(first.keys(), 12, 800, 800);
+        List<String> keys = List.copyOf(tiles.keySet());
+        AtomicInteger renders = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<FleetSingleFlight.Plan>> plans = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 32; i++) {
+                FleetSingleFlight flight = new FleetSingleFlight(i % 2 == 0 ? first : second);
+                plans.add(threads.submit(() -> {
+                    start.await();
+                    FleetSingleFlight.Plan plan = flight.plan(12, 803, 805, keys);
+                    if (plan instanceof FleetSingleFlight.Render render) {
+                        renders.incrementAndGet();
+                        Thread.sleep(300); // the render
+                        flight.publish(render, tiles).get();
+                    }
+                    return plan;
+                }));
+            }
+            start.countDown();
+        }
+        assertEquals(1, renders.get());
+        for (Future<FleetSingleFlight.Plan> plan : plans) {
+            if (plan.get() instanceof FleetSingleFlight.Fetched fetched) {
+                for (int i = 0; i < keys.size(); i++) {
+                    assertArrayEquals(tiles.get(keys.get(i)), RedisTierTest.bytes(fetched.pngs().get(i)));
+                }
+            } else {
+                assertNotNull(assertInstanceOf(FleetSingleFlight.Render.class, plan.get()).lock(), "the one render held the lock");
+            }
+        }
+        assertEquals(1, first.fleetRenders().getAsLong());
+        assertEquals("0", redis.cli("exists", first.keys().lock(12, 800, 800)), "lock released");
+    }
+
+    @Test
+    void aHolderThatDiesIsTakenOverAfterItsLockExpires() throws Exception {
+        Map<String, byte[]> tiles = RedisTierTest.metatile(first.keys(), 7, 0, 0);
+        List<String> keys = List.copyOf(tiles.keySet());
+        var dead = assertInstanceOf(FleetSingleFlight.Render.class, new FleetSingleFlight(first).plan(7, 0, 0, keys));
+        assertNotNull(dead.lock());
+        first.close(); // the holder's server dies without publishing or releasing
+
+        long startNanos = System.nanoTime();
+        var takeover = assertInstanceOf(FleetSingleFlight.Render.class, new FleetSingleFlight(second).plan(7, 0, 0, keys));
+        long waitedMillis = (System.nanoTime() - startNanos) / 1_000_000;
+        assertNotNull(takeover.lock());
+        assertTrue(takeover.lock().token() > dead.lock().token());
+        assertTrue(waitedMillis >= LOCK_TTL.toMillis() - 200 && waitedMillis < LOCK_TTL.toMillis() + 1_000,
+                "took over after " + waitedMillis + " ms, lock TTL " + LOCK_TTL);
+        assertEquals(1, second.metrics().snapshot().lockTakeovers());
+        assertEquals(1, second.metrics().snapshot().lockWaits());
+    }
+
+    @Test
+    void aDeadRedisMeansRenderAtOnceWithoutTheLock() throws Exception {
+        redis.kill();
+        List<String> keys = List.copyOf(RedisTierTest.metatile(first.keys(), 7, 0, 0).keySet());
+        FleetSingleFlight flight = new FleetSingleFlight(first);
+        for (int i = 0; i < 10; i++) {
+            long start = System.nanoTime();
+            assertNull(assertInstanceOf(FleetSingleFlight.Render.class, flight.plan(7, 0, 0, keys)).lock());
+            assertTrue(System.nanoTime() - start < 500_000_000L, "a dead Redis answered within half a second");
+        }
+        assertEquals("down", first.state());
+    }
+}
