@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * arena that scopes the read-only view handed out under it. Closing the arena kills the view and
  * everything derived from it before the protection is dropped, so no view ever outlives the
  * memory behind it. A lease knows only its entry and its {@link LeaseContext} (the
- * {@link Reclaimer} that frees it, the {@link LeakDetector} that may watch it); never the cache.
+ * {@link Reclaimer} that frees it, the {@link LeakDetector} that may watch it, and the cache only
+ * as the name in its JFR events); it never calls the cache.
  */
 abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease.Shared {
     private final LeaseContext context;
