@@ -6,12 +6,10 @@
  * FFM calls need {@code --enable-native-access=io.github.pixmapcache}. {@code java.desktop} is read
  * only where present ({@code requires static}), so that image I/O adds no AWT to a user's module
  * graph; PNG encoding needs none. It is also {@code transitive}: image I/O's signatures name
- * {@code BufferedImage}, so a module that uses them reads {@code java.desktop} through this one. (commons-lang3 3.20, which this module requires, itself requires
- * {@code java.desktop}, so today the module graph has it anyway.)
+ * {@code BufferedImage}, so a module that uses them reads {@code java.desktop} through this one.
  */
 module io.github.pixmapcache {
     requires jdk.jfr;
-    requires org.apache.commons.lang3;
     requires static transitive java.desktop;
 
     exports io.github.pixmapcache;

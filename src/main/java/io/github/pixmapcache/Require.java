@@ -1,7 +1,5 @@
 package io.github.pixmapcache;
 
-import org.apache.commons.lang3.Validate;
-
 /** Argument checks for the public API, in one place so that every message names its value. */
 final class Require {
     /** Every pixmap must fit a {@code ByteBuffer}, a {@code BufferedImage} or a JavaFX image. */
@@ -10,11 +8,15 @@ final class Require {
     private Require() {}
 
     static void positive(String name, long value) {
-        Validate.isTrue(value > 0, "%s must be positive, was %d", name, value);
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
     }
 
     static void notNegative(String name, long value) {
-        Validate.isTrue(value >= 0, "%s must not be negative, was %d", name, value);
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must not be negative, was " + value);
+        }
     }
 
     static <T> T notNull(String name, T value) {
@@ -40,9 +42,10 @@ final class Require {
         long stride = Pixmap.strideOf(width, format);
         // stride <= 2^31 before the multiplication, so the product cannot overflow a long
         long bytes = stride > MAXIMUM_PIXMAP_BYTES ? Long.MAX_VALUE : stride * height;
-        Validate.isTrue(bytes <= MAXIMUM_PIXMAP_BYTES,
-                "a %dx%d %s pixmap needs %d bytes per row and %d rows, above the maximum of %d bytes",
-                width, height, format, stride, height, MAXIMUM_PIXMAP_BYTES);
+        if (bytes > MAXIMUM_PIXMAP_BYTES) {
+            throw new IllegalArgumentException("a " + width + "x" + height + " " + format + " pixmap needs " + stride
+                    + " bytes per row and " + height + " rows, above the maximum of " + MAXIMUM_PIXMAP_BYTES + " bytes");
+        }
         return bytes;
     }
 }

@@ -3,7 +3,6 @@ package io.github.pixmapcache;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.modulepath.CacheWorkout;
-import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.commons.lang3.Validate;
 
 /**
  * Runs {@link CacheWorkout} in a new JVM with the library as a named module on the module path
- * (compiled classes and commons-lang3) and the workout on the class path, as an application would
+ * (its compiled classes; it has no dependencies) and the workout on the class path, as an application would
  * use the jar.
  */
 final class ModulePathRun {
@@ -28,7 +26,7 @@ final class ModulePathRun {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--module-path");
-        command.add(locationOf(PixmapCache.class) + File.pathSeparator + locationOf(Validate.class));
+        command.add(locationOf(PixmapCache.class).toString());
         command.add("--add-modules");
         command.add("io.github.pixmapcache");
         command.addAll(List.of(javaOptions));

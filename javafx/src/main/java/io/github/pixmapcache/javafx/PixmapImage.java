@@ -44,6 +44,8 @@ public final class PixmapImage extends WritableImage {
     /**
      * An image of the leased pixmap. It takes a lease of its own: the caller still closes {@code lease}.
      *
+     * @param lease pins the pixmap to show; left open
+     * @return a new image of the pixmap's width and height in pixels, over the pixmap's memory
      * @throws IllegalArgumentException if the pixmap is not {@code BGRA_8888_PRE}
      * @throws IllegalStateException if {@code lease} is closed
      */
@@ -60,8 +62,14 @@ public final class PixmapImage extends WritableImage {
     }
 
     /**
-     * An image of the pixmap cached under {@code key}, or {@code null} on a miss.
+     * An image of the pixmap cached under {@code key}, or {@code null} on a miss. A hit makes the
+     * pixmap the most recently used. The image holds a lease of its own, so it keeps showing the
+     * pixels if the entry is evicted, replaced or removed afterwards.
      *
+     * @param <K> the cache's key type
+     * @param cache the cache to look in
+     * @param key names the pixmap
+     * @return a new image over the cached pixmap's memory, or {@code null} if {@code key} is not cached
      * @throws IllegalArgumentException if the pixmap is not {@code BGRA_8888_PRE}
      * @throws IllegalStateException if the cache is closed
      */
@@ -78,7 +86,16 @@ public final class PixmapImage extends WritableImage {
      * memory, and the image shows that memory. A loader result that is not {@code BGRA_8888_PRE}
      * fails the load (nothing is cached) with {@link IllegalArgumentException}.
      *
-     * @throws IllegalStateException if the cache is closed
+     * @param <K> the cache's key type
+     * @param cache the cache to look in and load into
+     * @param key names the pixmap
+     * @param loader renders or decodes the pixmap on a miss, as {@code BGRA_8888_PRE}
+     * @return a new image over the cached (or loaded) pixmap's memory
+     * @throws IllegalArgumentException if the cached or loaded pixmap is not {@code BGRA_8888_PRE}
+     * @throws RuntimeException whatever the loader threw, as {@link PixmapCache#computeIfAbsent}
+     *     rethrows it; nothing is cached
+     * @throws NullPointerException if the loader returned null
+     * @throws IllegalStateException if the cache is closed, or the loader calls back for its own key
      */
     public static <K> PixmapImage load(PixmapCache<K> cache, K key, PixmapLoader<? super K> loader) {
         Objects.requireNonNull(cache, "cache");

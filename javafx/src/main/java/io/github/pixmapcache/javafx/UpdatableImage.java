@@ -55,6 +55,9 @@ public final class UpdatableImage extends WritableImage {
      * An image of a copy of the leased pixmap, in native memory of its own. The caller still closes
      * {@code lease}.
      *
+     * @param lease pins the pixmap to copy; left open
+     * @return a new image of the pixmap's width and height in pixels, whose {@code width x height x 4}
+     *     bytes of native memory count in {@link #allocatedBytes()} until they are freed
      * @throws IllegalArgumentException if the pixmap is not {@code BGRA_8888_PRE}
      * @throws IllegalStateException if {@code lease} is closed
      */
@@ -78,6 +81,7 @@ public final class UpdatableImage extends WritableImage {
      * differ and marks the rectangle that encloses the changed pixels dirty. Call it on the JavaFX
      * Application Thread, with a lease taken there.
      *
+     * @param lease pins the pixmap to show, of the image's width and height; left open
      * @throws IllegalArgumentException if the pixmap is not {@code BGRA_8888_PRE} or not the image's size
      * @throws IllegalStateException if {@code lease} is closed, the image released, or the calling
      *         thread is not the JavaFX Application Thread
@@ -102,7 +106,12 @@ public final class UpdatableImage extends WritableImage {
         pin.release();
     }
 
-    /** Bytes of native memory held by the pixels of every {@code UpdatableImage} not yet freed. */
+    /**
+     * The native memory that the pixels of every {@code UpdatableImage} not yet freed hold; no
+     * cache's budget counts it.
+     *
+     * @return the bytes held, 0 when every image has been released or collected
+     */
     public static long allocatedBytes() {
         return ALLOCATED.get();
     }
