@@ -16,44 +16,27 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The fleet single flight between two clients (two servers) of one real redis-server. */
 class FleetSingleFlightTest {
 
     private static final Duration LOCK_TTL = Duration.ofMillis(1_500);
 
-    private RedisProcess redis;
-    private RedisTier first;
-    private RedisTier second;
-
-    @BeforeEach
-    void start() throws Exception {
-        redis = RedisProcess.start();
-        FleetConfig config = FleetConfig.standalone(redis.uri()).withCommandTimeout(Duration.ofMillis(1_000)).withLockTtl(LOCK_TTL);
-        first = RedisTier.start(config, new TierKeys("t", "v1", 8));
-        second = RedisTier.start(config, new TierKeys("t", "v1", 8));
-    }
-
-    @AfterEach
-    void stop() {
-        first.close();
-        second.close();
-        redis.close();
-    }
+    @RegisterExtension
+    final TwoServersOneRedis fleet = new TwoServersOneRedis(LOCK_TTL);
 
     @Test
     void thirtyTwoConcurrentMissesOverTwoServersRenderOnce() throws Exception {
-        Map<String, byte[]> tiles = RedisTierTest.metatile(first.keys(), 12, 800, 800);
+        Map<String, byte[]> tiles = RedisTierTest.metatile(fleet.first().keys(), 12, 800, 800);
         List<String> keys = List.copyOf(tiles.keySet());
         AtomicInteger renders = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
         List<Future<FleetSingleFlight.Plan>> plans = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 32; i++) {
-                FleetSingleFlight flight = new FleetSingleFlight(i % 2 == 0 ? first : second);
+                FleetSingleFlight flight = new FleetSingleFlight(i % 2 == 0 ? fleet.first() : fleet.second());
                 plans.add(threads.submit(() -> {
                     start.await();
                     FleetSingleFlight.Plan plan = flight.plan(12, 803, 805, keys);
@@ -77,39 +60,39 @@ class FleetSingleFlightTest {
                 assertNotNull(assertInstanceOf(FleetSingleFlight.Render.class, plan.get()).lock(), "the one render held the lock");
             }
         }
-        assertEquals(1, first.fleetRenders().getAsLong());
-        assertEquals("0", redis.cli("exists", first.keys().lock(12, 800, 800)), "lock released");
+        assertEquals(1, fleet.first().fleetRenders().getAsLong());
+        assertEquals("0", fleet.redis().cli("exists", fleet.first().keys().lock(12, 800, 800)), "lock released");
     }
 
     @Test
     void aHolderThatDiesIsTakenOverAfterItsLockExpires() throws Exception {
-        Map<String, byte[]> tiles = RedisTierTest.metatile(first.keys(), 7, 0, 0);
+        Map<String, byte[]> tiles = RedisTierTest.metatile(fleet.first().keys(), 7, 0, 0);
         List<String> keys = List.copyOf(tiles.keySet());
-        var dead = assertInstanceOf(FleetSingleFlight.Render.class, new FleetSingleFlight(first).plan(7, 0, 0, keys));
+        var dead = assertInstanceOf(FleetSingleFlight.Render.class, new FleetSingleFlight(fleet.first()).plan(7, 0, 0, keys));
         assertNotNull(dead.lock());
-        first.close(); // the holder's server dies without publishing or releasing
+        fleet.first().close(); // the holder's server dies without publishing or releasing
 
         long startNanos = System.nanoTime();
-        var takeover = assertInstanceOf(FleetSingleFlight.Render.class, new FleetSingleFlight(second).plan(7, 0, 0, keys));
+        var takeover = assertInstanceOf(FleetSingleFlight.Render.class, new FleetSingleFlight(fleet.second()).plan(7, 0, 0, keys));
         long waitedMillis = (System.nanoTime() - startNanos) / 1_000_000;
         assertNotNull(takeover.lock());
         assertTrue(takeover.lock().token() > dead.lock().token());
         assertTrue(waitedMillis >= LOCK_TTL.toMillis() - 200 && waitedMillis < LOCK_TTL.toMillis() + 1_000,
                 "took over after " + waitedMillis + " ms, lock TTL " + LOCK_TTL);
-        assertEquals(1, second.metrics().snapshot().lockTakeovers());
-        assertEquals(1, second.metrics().snapshot().lockWaits());
+        assertEquals(1, fleet.second().metrics().snapshot().lockTakeovers());
+        assertEquals(1, fleet.second().metrics().snapshot().lockWaits());
     }
 
     @Test
     void aDeadRedisMeansRenderAtOnceWithoutTheLock() throws Exception {
-        redis.kill();
-        List<String> keys = List.copyOf(RedisTierTest.metatile(first.keys(), 7, 0, 0).keySet());
-        FleetSingleFlight flight = new FleetSingleFlight(first);
+        fleet.redis().kill();
+        List<String> keys = List.copyOf(RedisTierTest.metatile(fleet.first().keys(), 7, 0, 0).keySet());
+        FleetSingleFlight flight = new FleetSingleFlight(fleet.first());
         for (int i = 0; i < 10; i++) {
             long start = System.nanoTime();
             assertNull(assertInstanceOf(FleetSingleFlight.Render.class, flight.plan(7, 0, 0, keys)).lock());
             assertTrue(System.nanoTime() - start < 500_000_000L, "a dead Redis answered within half a second");
         }
-        assertEquals("down", first.state());
+        assertEquals("down", fleet.first().state());
     }
 }
