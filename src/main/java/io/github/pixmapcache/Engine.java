@@ -146,15 +146,18 @@ final class Engine<K> {
     /** Records a read by the thread numbered {@code thread}; drains the buffer if its ring is full. */
     void recordRead(Entry entry, int thread) {
         if (!reads.offer(entry, thread)) {
-            drainThenApply(entry);
+            drainThenApply(entry, thread);
         }
     }
 
-    /** The thread's ring is full: drain every ring unless another thread is already doing so. */
-    private void drainThenApply(Entry entry) {
+    /**
+     * The thread's ring is full: drain it unless another thread holds the lock. The other rings
+     * wait for their own readers or the next mutation, which drains them all before it evicts.
+     */
+    private void drainThenApply(Entry entry, int thread) {
         if (lock.tryLock()) {
             try {
-                reads.drainTo(applyRead);
+                reads.drainRingOf(thread, applyRead);
                 applyRead.accept(entry);
             } finally {
                 lock.unlock();

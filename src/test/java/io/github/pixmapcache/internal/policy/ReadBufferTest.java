@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The read buffer on its own: one thread's reads come out once and in order, a full ring refuses
- * until drained, and under concurrency a read may be dropped but never duplicated or invented.
+ * until drained, a thread can drain its own ring alone, and under concurrency a read may be dropped but never duplicated or invented.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)  // a guard against hangs only
 class ReadBufferTest {
@@ -41,6 +41,20 @@ class ReadBufferTest {
 
         assertEquals(offered, drain(), "the refused read was not recorded");
         assertEquals(offered.size(), fillOwnRing(offered.size()).size(), "drained, the ring takes as many again");
+    }
+
+    @Test
+    void aRingDrainTakesOnlyThatThreadsReadsAndLeavesTheOthersForAFullDrain() {
+        assertTrue(buffer.offer(10, 0));
+        assertTrue(buffer.offer(11, 1));
+        assertTrue(buffer.offer(12, 0));
+
+        List<Integer> ownRing = new ArrayList<>();
+        buffer.drainRingOf(0, ownRing::add);
+        assertEquals(List.of(10, 12), ownRing, "thread 0's ring only");
+        buffer.drainRingOf(0, ownRing::add);
+        assertEquals(List.of(10, 12), ownRing, "a drained ring gives nothing twice");
+        assertEquals(List.of(11), drain(), "a full drain still finds thread 1's read");
     }
 
     /** A ring with one writer never loses a CAS: every accepted read must arrive, in order, though drains overlap. */
