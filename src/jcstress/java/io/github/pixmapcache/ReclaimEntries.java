@@ -22,8 +22,8 @@ final class ReclaimEntries {
         return new Entry("key", Entry.KEYED, address, BYTES, 8, 8, PixelFormat.GRAY_8);
     }
 
-    /** Whether the entry's block reads as freed; through its unscoped base, as only a test may. */
+    /** Whether the entry's block reads as freed; through an unscoped segment, as only a test may. */
     static boolean isPoisoned(Entry entry) {
-        return entry.base().get(JAVA_BYTE, PROBE) == TestAllocator.POISON;
+        return MemorySegment.ofAddress(entry.address()).reinterpret(BYTES).get(JAVA_BYTE, PROBE) == TestAllocator.POISON;
     }
 }

@@ -35,8 +35,8 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
         // A sampled lease's scope carries a leak watch; the release captures the protection only.
         LeakDetector leaks = context.leaks();
         Consumer<MemorySegment> leakWatch = leaks.sample() ? leaks.track(() -> context.reclaimer().release(entry, guard), entry) : null;
-        // One segment per lease: the entry's read-only base, scoped to this lease's arena.
-        this.pixmap = Pixmap.wrap(NativeMemory.view(entry.base(), scope, leakWatch),
+        // The view: read-only, scoped to this lease's arena, cut from the block's address alone.
+        this.pixmap = Pixmap.wrap(NativeMemory.readOnlyView(entry.address(), entry.byteSize(), scope, leakWatch),
                 entry.width(), entry.height(), entry.format());
     }
 

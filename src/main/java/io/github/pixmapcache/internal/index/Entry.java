@@ -1,9 +1,7 @@
 package io.github.pixmapcache.internal.index;
 
 import io.github.pixmapcache.PixelFormat;
-import io.github.pixmapcache.internal.memory.NativeMemory;
 import io.github.pixmapcache.internal.policy.PolicyEntry;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -49,7 +47,6 @@ public final class Entry implements PolicyEntry<Entry> {
     private final int height;
     private final PixelFormat format;
     /** A read-only view of the block without a lifetime: leases scope it; it never leaves the library. */
-    private final MemorySegment base;
 
     /**
      * Counted references (the creator's or the cache's, plus one per counted lease), with
@@ -79,7 +76,6 @@ public final class Entry implements PolicyEntry<Entry> {
         this.width = width;
         this.height = height;
         this.format = format;
-        this.base = NativeMemory.readOnlyBase(address, byteSize);
     }
 
     public Object key() {
@@ -115,11 +111,6 @@ public final class Entry implements PolicyEntry<Entry> {
 
     public PixelFormat format() {
         return format;
-    }
-
-    /** The block, read-only and unscoped: only for {@code reinterpret} into a lease's scope. */
-    public MemorySegment base() {
-        return base;
     }
 
     /** Adds a counted reference unless the entry is retired: the pin of a reader that found it. */

@@ -31,6 +31,9 @@ public final class NativeMemory {
                 critical);
     }
 
+    /** All of memory, read-only and without a lifetime: only ever sliced and rescoped, never handed out. */
+    private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE).asReadOnly();
+
     private NativeMemory() {}
 
     /**
@@ -43,20 +46,15 @@ public final class NativeMemory {
     }
 
     /**
-     * A read-only segment over the cache-owned block at {@code address}, without a lifetime. It must
-     * never leave the library: it only serves as the base that {@link #view(MemorySegment, Arena,
-     * Consumer)} scopes, so that a lease makes one segment instead of three.
+     * A read-only view of the cache-owned block of {@code byteSize} bytes at {@code address} that
+     * lives exactly as long as {@code scope}, as {@link #view(long, long, Arena)}; {@code onClose},
+     * if not null, runs when the arena closes. It is cut from {@link #EVERYTHING}, a constant, so
+     * that making it reads nothing but the caller's two numbers: no per-entry base segment (40 heap
+     * bytes) stands between a find and the pixels. Escape analysis removes the slice even when the
+     * view escapes: one segment per view.
      */
-    public static MemorySegment readOnlyBase(long address, long byteSize) {
-        return unscoped(address, byteSize).asReadOnly();
-    }
-
-    /**
-     * A view of {@code base} (read-only if it is) that lives exactly as long as {@code scope}, as
-     * {@link #view(long, long, Arena)}; {@code onClose}, if not null, runs when the arena closes.
-     */
-    public static MemorySegment view(MemorySegment base, Arena scope, Consumer<MemorySegment> onClose) {
-        return base.reinterpret(scope, onClose);
+    public static MemorySegment readOnlyView(long address, long byteSize, Arena scope, Consumer<MemorySegment> onClose) {
+        return EVERYTHING.asSlice(address, byteSize).reinterpret(scope, onClose);
     }
 
     /** Copies all of {@code source} into the cache-owned block at {@code address}. */
