@@ -143,26 +143,49 @@ final class Engine<K> {
         return maximumBytes;
     }
 
-    /** Records a read by the thread numbered {@code thread}; drains the buffer if its ring is full. */
-    void recordRead(Entry entry, int thread) {
-        if (!reads.offer(entry, thread)) {
-            drainThenApply(entry, thread);
+    /**
+     * Counts a hit by the thread numbered {@code thread} and records the read. A read the buffer
+     * records is counted by it ({@link ReadBuffer#recorded()}, see stats()); only a dropped or
+     * refused one is counted here. A full ring is drained, unless another thread holds the lock.
+     */
+    void recordHit(Entry entry, int thread) {
+        switch (reads.offer(entry, thread)) {
+            case RECORDED -> { }
+            case DROPPED -> stats.recordHit();
+            case FULL -> {
+                stats.recordHit();
+                if (lock.tryLock()) {
+                    try {
+                        drainThenApply(entry, thread);
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            }
         }
     }
 
     /**
-     * The thread's ring is full: drain it unless another thread holds the lock. The other rings
-     * wait for their own readers or the next mutation, which drains them all before it evicts.
+     * Records a read that is not a hit (a waiter's lease on what another caller loaded): under the
+     * lock, after the thread's earlier reads, so that the buffer counts hits only.
      */
-    private void drainThenApply(Entry entry, int thread) {
-        if (lock.tryLock()) {
-            try {
-                reads.drainRingOf(thread, applyRead);
-                applyRead.accept(entry);
-            } finally {
-                lock.unlock();
-            }
+    void recordRead(Entry entry, int thread) {
+        lock.lock();
+        try {
+            drainThenApply(entry, thread);
+        } finally {
+            lock.unlock();
         }
+    }
+
+    /**
+     * Applies the reads in the thread's ring, then {@code entry}'s. The other rings wait for their
+     * own readers or the next mutation, which drains them all before it evicts.
+     */
+    @GuardedBy("lock")
+    private void drainThenApply(Entry entry, int thread) {
+        reads.drainRingOf(thread, applyRead);
+        applyRead.accept(entry);
     }
 
     @Override
@@ -209,7 +232,7 @@ final class Engine<K> {
         }
 
         CacheStats stats() {
-            return stats.snapshot(size, usedBytes);
+            return stats.snapshot(size, usedBytes, reads.recorded());
         }
 
         /** Sets the budget and evicts down to it. */

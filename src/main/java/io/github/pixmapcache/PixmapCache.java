@@ -55,8 +55,9 @@ public final class PixmapCache<K> implements AutoCloseable {
      * is unreachable (sampled by default): it is reported and its protection released.
      *
      * The find path. A hit writes no cache line that another reader writes: the entry is protected
-     * by a hazard slot in the calling thread's stripe (Reclaimer, HazardSlots), the hit is counted
-     * in a LongAdder cell, the read recorded in the thread's own ring of the read buffer. Only when
+     * by a hazard slot in the calling thread's stripe (Reclaimer, HazardSlots), and the read is
+     * recorded in the thread's own ring of the read buffer, whose CAS also counts the hit (a
+     * LongAdder counts only the reads a ring drops or refuses). Only when
      * the thread's stripe is full (8 leases held at once) does a find fall back to a counted pin on
      * the entry. find is split so that it compiles small: protectedHit (lookup, protection,
      * counting) compiles on its own, C2 inlines find and the lease constructor into the caller, and
@@ -360,8 +361,7 @@ public final class PixmapCache<K> implements AutoCloseable {
     }
 
     private void recordHit(Entry entry, int thread) {
-        stats.recordHit();
-        engine.recordRead(entry, thread);
+        engine.recordHit(entry, thread);
     }
 
     private Entry recordMiss() {

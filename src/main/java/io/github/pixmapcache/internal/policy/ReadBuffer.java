@@ -10,6 +10,9 @@ import java.util.function.Consumer;
  * one of several small rings (chosen by {@link ThreadIndex}), and whoever holds the policy lock
  * drains them. Rings are padded apart, so that readers on different rings share no cache line.
  *
+ * <p>The rings' tails count every recorded read, so a cache counts its hits here as well: one CAS
+ * per hit records the read and counts it.
+ *
  * <p>A thread's own reads stay in order, since one thread always lands in the same ring, so a
  * single-threaded caller that drains before every eviction sees exact LRU order. Under contention
  * a read may be dropped (a lost CAS or a full ring whose drain is already under way); that only
@@ -45,23 +48,44 @@ public final class ReadBuffer<E> {
         this.ringMask = rings - 1;
     }
 
+    /** What {@link #offer} did with a read. */
+    public enum Offer {
+        /** In the ring, and counted by {@link #recorded()}. */
+        RECORDED,
+        /** Dropped: another reader of the same ring won the slot. */
+        DROPPED,
+        /** Refused: the thread's ring is full; drain it, then apply the read directly. */
+        FULL
+    }
+
     /**
      * Records a read of {@code element} by the calling thread, whose {@link ThreadIndex#current()}
      * is {@code thread}.
-     *
-     * @return false if the thread's ring is full: drain, then record the read directly
      */
-    public boolean offer(E element, int thread) {
+    public Offer offer(E element, int thread) {
         int ring = (thread & ringMask) + 1;
         int cursor = ring * CURSOR_STRIDE;
         long tail = (long) CURSOR.getVolatile(cursors, cursor + TAIL);
         if (tail - (long) CURSOR.getVolatile(cursors, cursor + HEAD) >= RING_SIZE) {
-            return false;
+            return Offer.FULL;
         }
-        if (CURSOR.compareAndSet(cursors, cursor + TAIL, tail, tail + 1)) {
-            SLOT.setRelease(slots, ring * SLOT_STRIDE + ((int) tail & RING_MASK), element);
+        if (!CURSOR.compareAndSet(cursors, cursor + TAIL, tail, tail + 1)) {
+            return Offer.DROPPED;
         }
-        return true;  // a lost CAS means another reader is here: drop this read
+        SLOT.setRelease(slots, ring * SLOT_STRIDE + ((int) tail & RING_MASK), element);
+        return Offer.RECORDED;
+    }
+
+    /**
+     * How many reads {@link #offer} ever recorded, drained or not: the sum of the rings' tails, which
+     * only grow. A cache counts its hits with it, so that a hit costs the ring's CAS and no other.
+     */
+    public long recorded() {
+        long recorded = 0;
+        for (int ring = 1; ring <= ringMask + 1; ring++) {
+            recorded += (long) CURSOR.getVolatile(cursors, ring * CURSOR_STRIDE + TAIL);
+        }
+        return recorded;
     }
 
     /** Hands every recorded read to {@code consumer}, ring by ring; one drainer at a time. */

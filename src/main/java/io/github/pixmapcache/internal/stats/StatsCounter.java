@@ -14,6 +14,7 @@ public final class StatsCounter {
     private final LongAdder allocationFailures = new LongAdder();
     private final AtomicLong leasedDetachedBytes = new AtomicLong();
 
+    /** A hit the read buffer did not count (see {@code ReadBuffer.recorded()}). */
     public void recordHit() {
         hits.increment();
     }
@@ -48,8 +49,9 @@ public final class StatsCounter {
         leasedDetachedBytes.addAndGet(-bytes);
     }
 
-    public CacheStats snapshot(int entries, long usedBytes) {
-        return new CacheStats(hits.sum(), misses.sum(), insertions.sum(), evictions.sum(),
+    /** {@code bufferedHits}: the hits the read buffer counted, which never reach {@link #recordHit}. */
+    public CacheStats snapshot(int entries, long usedBytes, long bufferedHits) {
+        return new CacheStats(hits.sum() + bufferedHits, misses.sum(), insertions.sum(), evictions.sum(),
                 rejectedInsertions.sum(), allocationFailures.sum(), entries, usedBytes,
                 leasedDetachedBytes.get());
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pixmapcache.internal.policy.ReadBuffer.Offer;
 import io.github.pixmapcache.internal.reclaim.ThreadIndex;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,7 +38,7 @@ class ReadBufferTest {
     void aFullRingRefusesUntilItIsDrained() {
         List<Integer> offered = fillOwnRing(0);
         assertFalse(offered.isEmpty());
-        assertFalse(buffer.offer(-1, ThreadIndex.current()), "the ring is full");
+        assertEquals(Offer.FULL, buffer.offer(-1, ThreadIndex.current()), "the ring is full");
 
         assertEquals(offered, drain(), "the refused read was not recorded");
         assertEquals(offered.size(), fillOwnRing(offered.size()).size(), "drained, the ring takes as many again");
@@ -45,9 +46,9 @@ class ReadBufferTest {
 
     @Test
     void aRingDrainTakesOnlyThatThreadsReadsAndLeavesTheOthersForAFullDrain() {
-        assertTrue(buffer.offer(10, 0));
-        assertTrue(buffer.offer(11, 1));
-        assertTrue(buffer.offer(12, 0));
+        assertEquals(Offer.RECORDED, buffer.offer(10, 0));
+        assertEquals(Offer.RECORDED, buffer.offer(11, 1));
+        assertEquals(Offer.RECORDED, buffer.offer(12, 0));
 
         List<Integer> ownRing = new ArrayList<>();
         buffer.drainRingOf(0, ownRing::add);
@@ -55,6 +56,17 @@ class ReadBufferTest {
         buffer.drainRingOf(0, ownRing::add);
         assertEquals(List.of(10, 12), ownRing, "a drained ring gives nothing twice");
         assertEquals(List.of(11), drain(), "a full drain still finds thread 1's read");
+    }
+
+    @Test
+    void recordedCountsEveryRecordedReadDrainedOrNotAndNoRefusedOne() {
+        List<Integer> offered = fillOwnRing(0);
+        assertEquals(Offer.FULL, buffer.offer(-1, ThreadIndex.current()));
+        assertEquals(offered.size(), buffer.recorded(), "the refused read is not counted");
+
+        drain();
+        assertEquals(Offer.RECORDED, buffer.offer(99, 3));
+        assertEquals(offered.size() + 1, buffer.recorded(), "drained reads stay counted");
     }
 
     /** A ring with one writer never loses a CAS: every accepted read must arrive, in order, though drains overlap. */
@@ -124,7 +136,7 @@ class ReadBufferTest {
     /** Offers {@code first}, {@code first + 1}, ... from this thread until its ring refuses; the accepted ones. */
     private List<Integer> fillOwnRing(int first) {
         List<Integer> offered = new ArrayList<>();
-        for (int i = first; buffer.offer(i, ThreadIndex.current()); i++) {
+        for (int i = first; buffer.offer(i, ThreadIndex.current()) == Offer.RECORDED; i++) {
             offered.add(i);
         }
         return offered;
@@ -138,7 +150,7 @@ class ReadBufferTest {
 
     /** Offers until the ring takes the read: spins while the drainer works, yields now and then to let it run. */
     private void offerUntilAccepted(int read) {
-        for (int spins = 1; !buffer.offer(read, ThreadIndex.current()); spins++) {
+        for (int spins = 1; buffer.offer(read, ThreadIndex.current()) == Offer.FULL; spins++) {
             if (spins % 64 == 0) {
                 Thread.yield();
             } else {
