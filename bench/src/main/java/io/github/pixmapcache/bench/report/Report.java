@@ -90,6 +90,7 @@ public final class Report {
         line("## Analysis");
         line("");
         out.append(Files.readString(results.resolve("analysis.md")).strip()).append("\n\n");
+        out.append(FindShapes.section(results));
         find();
         inserts();
         churn();
