@@ -46,7 +46,6 @@ public final class Entry implements PolicyEntry<Entry> {
     private final int width;
     private final int height;
     private final PixelFormat format;
-    /** A read-only view of the block without a lifetime: leases scope it; it never leaves the library. */
 
     /**
      * Counted references (the creator's or the cache's, plus one per counted lease), with
