@@ -24,6 +24,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ObjIntConsumer;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.junit.jupiter.api.Test;
@@ -211,13 +212,14 @@ class SoakTest {
         private final AtomicReference<Throwable> failure;
         /** This thread's anonymous Keys and the pixmap id each names; never dropped while valid. */
         private final Map<PixmapCache.Key, Integer> anonymous = new LinkedHashMap<>();
-        private final Deque<Held> held = new ArrayDeque<>();
+        private final HeldLeases held;
         private long done;
         private long allocationFailures;
 
         Worker(int index, long operations, CyclicBarrier checkpoint, AtomicReference<Throwable> failure) {
             super("soak-" + index);
             this.random = new SplittableRandom(SEED + index);
+            this.held = new HeldLeases(random, (pixmap, key) -> assertOwnPixels(key, pixmap));
             this.operations = operations;
             this.checkpoint = checkpoint;
             this.failure = failure;
@@ -238,9 +240,7 @@ class SoakTest {
                 failure.compareAndSet(null, t);
                 checkpoint.reset();
             } finally {
-                while (!held.isEmpty()) {
-                    held.pop().lease.close();
-                }
+                held.closeAll();
             }
         }
 
@@ -268,7 +268,7 @@ class SoakTest {
                 } else if (dice < 880) {
                     share(key);
                 } else if (dice < 930) {
-                    releaseHeld();
+                    held.releaseOldest();
                 } else if (dice < 990) {
                     readCounters();
                 } else if (dice < 998) {
@@ -287,7 +287,7 @@ class SoakTest {
             PixmapLease lease = cache.find(key);
             if (lease != null) {
                 assertOwnPixels(key, lease.pixmap());
-                keepOrClose(key, lease);
+                held.keepOrClose(key, lease);
             }
         }
 
@@ -307,7 +307,7 @@ class SoakTest {
                 }
             });
             assertOwnPixels(key, lease.pixmap());
-            keepOrClose(key, lease);
+            held.keepOrClose(key, lease);
         }
 
         private void findAnonymous() {
@@ -369,22 +369,6 @@ class SoakTest {
             }
         }
 
-        private void keepOrClose(int key, PixmapLease lease) {
-            if (held.size() < HELD_PER_THREAD && random.nextInt(8) == 0) {
-                held.push(new Held(key, lease));
-            } else {
-                lease.close();
-            }
-        }
-
-        /** A held lease still reads its own pixels, whatever happened to its entry meanwhile. */
-        private void releaseHeld() {
-            if (!held.isEmpty()) {
-                Held oldest = held.removeLast();
-                assertOwnPixels(oldest.key, oldest.lease.pixmap());
-                oldest.lease.close();
-            }
-        }
 
         private void readCounters() {
             CacheStats stats = cache.stats();
@@ -408,13 +392,14 @@ class SoakTest {
         private final PixmapCache<Object> cache;
         private final Object[] keys;
         private final AtomicReference<Throwable> failure;
-        private final Deque<Held> held = new ArrayDeque<>();
+        private final HeldLeases held;
         private long done;
 
         HostileWorker(int index, long operations, PixmapCache<Object> cache, Object[] keys,
                 AtomicReference<Throwable> failure) {
             super("hostile-soak-" + index);
             this.random = new SplittableRandom(SEED ^ 0xBAD_C0DEL + index);
+            this.held = new HeldLeases(random, (pixmap, key) -> assertLeased(key, pixmap));
             this.operations = operations;
             this.cache = cache;
             this.keys = keys;
@@ -430,9 +415,7 @@ class SoakTest {
             } catch (Throwable t) {
                 failure.compareAndSet(null, t);
             } finally {
-                while (!held.isEmpty()) {
-                    held.pop().lease.close();
-                }
+                held.closeAll();
             }
         }
 
@@ -455,7 +438,7 @@ class SoakTest {
                 } else if (dice < 880) {
                     breakAKey();
                 } else if (dice < 930) {
-                    releaseHeld();
+                    held.releaseOldest();
                 } else if (dice < 990) {
                     assertWithinBudget(cache);
                 } else if (dice < 998) {
@@ -506,19 +489,7 @@ class SoakTest {
 
         private void keepOrClose(int key, PixmapLease lease) {
             assertLeased(key, lease.pixmap());
-            if (held.size() < HELD_PER_THREAD && random.nextInt(8) == 0) {
-                held.push(new Held(key, lease));
-            } else {
-                lease.close();
-            }
-        }
-
-        private void releaseHeld() {
-            if (!held.isEmpty()) {
-                Held oldest = held.removeLast();
-                assertLeased(oldest.key, oldest.lease.pixmap());
-                oldest.lease.close();
-            }
+            held.keepOrClose(key, lease);
         }
 
         /** A leased pixmap is key's: one of its sources, or an uncacheable result stamped with its id. */
@@ -561,7 +532,47 @@ class SoakTest {
         }
     }
 
-    private record Held(int key, PixmapLease lease) {}
+    /**
+     * A thread's leases kept open a while (up to {@value #HELD_PER_THREAD}, one in 8 offered), each
+     * checked again when released: a held lease still reads its own pixels, whatever happened to
+     * its entry meanwhile.
+     */
+    private static final class HeldLeases {
+        private record Held(int key, PixmapLease lease) {}
+
+        private final Deque<Held> held = new ArrayDeque<>();
+        private final SplittableRandom random;
+        private final ObjIntConsumer<Pixmap> check;
+
+        /** {@code check} asserts that a pixmap is what the key given with it should read. */
+        HeldLeases(SplittableRandom random, ObjIntConsumer<Pixmap> check) {
+            this.random = random;
+            this.check = check;
+        }
+
+        void keepOrClose(int key, PixmapLease lease) {
+            if (held.size() < HELD_PER_THREAD && random.nextInt(8) == 0) {
+                held.push(new Held(key, lease));
+            } else {
+                lease.close();
+            }
+        }
+
+        /** Checks and closes the oldest held lease, if any. */
+        void releaseOldest() {
+            if (!held.isEmpty()) {
+                Held oldest = held.removeLast();
+                check.accept(oldest.lease.pixmap(), oldest.key);
+                oldest.lease.close();
+            }
+        }
+
+        void closeAll() {
+            while (!held.isEmpty()) {
+                held.pop().lease.close();
+            }
+        }
+    }
 
     /** The documented way a loader fails: its own exception, passed to the caller unchanged. */
     private static final class LoaderFailure extends RuntimeException {
