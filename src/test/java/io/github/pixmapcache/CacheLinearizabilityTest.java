@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * to finds either, and which pixmap it picks rests on recency that per-thread read buffers record
  * approximately under contention; eviction order is left to the single-threaded model test.
  *
- * <p>{@code -Dstress.scale=N} (see the README) multiplies the iterations.
+ * <p>{@code -Dstress.scale=N} (see docs/reliability.md) multiplies the iterations.
  */
 @Param(name = "key", gen = IntGen.class, conf = "1:3")
 @Param(name = "id", gen = IntGen.class, conf = "1:3")

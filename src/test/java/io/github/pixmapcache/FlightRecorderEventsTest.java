@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The JFR events: each recorded where the README says, with the fields it documents, and only
+ * The JFR events: each recorded where docs/observability.md says, with the fields it documents, and only
  * then. Most tests run a {@link Recording} around the operations and read it back through
  * {@link RecordingFile}; the leak test streams, since a leak is reported whenever the GC finds it.
  */

@@ -7,6 +7,6 @@
  * says a recording wants it. The find path has no event at all.
  *
  * <p>Internal: not exported by the module {@code io.github.pixmapcache}; no compatibility promises.
- * The event names and fields are the documented interface (README "Observability").
+ * The event names and fields are the documented interface (docs/observability.md).
  */
 package io.github.pixmapcache.internal.jfr;

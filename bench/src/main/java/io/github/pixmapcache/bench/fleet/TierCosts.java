@@ -26,7 +26,7 @@ import java.util.Arrays;
 import javax.imageio.ImageIO;
 
 /**
- * The per-request costs behind the fleet tier's design and the README's "scale on paper", on one
+ * The per-request costs behind the fleet tier's design and docs/fleet.md's "scale on paper", on one
  * thread, for an 8x8 metatile on the set's boundary at three zooms: rendering it, encoding a tile
  * (what every hit of the pixmap cache pays), decoding a tile (what filling the cache from Redis would
  * pay per tile), and a Redis GET of a stored tile and an MGET of the metatile's 64 (a Redis hit).

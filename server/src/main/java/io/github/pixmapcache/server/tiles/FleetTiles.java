@@ -34,7 +34,7 @@ import java.util.function.ToDoubleFunction;
  * for a metatile missing from the pixmap cache,
  * <ol>
  *   <li>the requested tile's PNG is read from Redis and <em>served as it is</em>: it never enters the
- *       pixmap cache. Measured (README, "The fleet tier"): a Redis hit costs ~0.1 ms, while decoding a
+ *       pixmap cache. Measured (docs/fleet.md): a Redis hit costs ~0.1 ms, while decoding a
  *       metatile's 64 PNGs into the cache costs ~5-12 ms a tile, and every later hit of the cache
  *       encodes its PNG again (~5-10 ms);</li>
  *   <li>else the fleet's single flight ({@link FleetSingleFlight}) decides: another server is rendering
