@@ -14,11 +14,14 @@ import io.github.pixmapcache.server.tiles.MetatileLoader;
 import io.github.pixmapcache.server.tiles.Picture;
 import io.github.pixmapcache.server.tiles.PixmapTileSource;
 import io.github.pixmapcache.server.tiles.RenderPool;
+import io.github.pixmapcache.server.tiles.TileAddress;
 import io.github.pixmapcache.server.tiles.TileEncoder;
+import io.github.pixmapcache.server.tiles.TileKey;
 import io.github.pixmapcache.server.tiles.TileSource;
 import io.github.pixmapcache.server.tiles.UncachedTileSource;
 import java.net.URI;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -99,12 +102,14 @@ public final class TileServer implements AutoCloseable {
 
     /** The metatile tier behind the encoded tier; without a cache, the renderer alone. */
     private TileSource tileSource(ServerConfig config, Parts parts) {
-        TileSource metatiles = metatileSource(config, parts);
-        return config.cache() == ServerConfig.CacheKind.NONE ? metatiles : new EncodedTiles(
-                new EncodedTier<>("tiles", config.tileBudgetBytes()), config.picture().version(), metatiles);
+        EncodedTier<TileKey> tier = new EncodedTier<>("tiles", config.tileBudgetBytes());
+        String version = config.picture().version();
+        TileSource metatiles = metatileSource(config, parts, (tile, png) -> tier.putIfAbsent(new TileKey(version, tile), png));
+        return config.cache() == ServerConfig.CacheKind.NONE ? metatiles : new EncodedTiles(tier, version, metatiles);
     }
 
-    private TileSource metatileSource(ServerConfig config, Parts parts) {
+    /** @param encoded takes the tiles encoded apart from requests (the fleet's publisher) */
+    private TileSource metatileSource(ServerConfig config, Parts parts, BiConsumer<TileAddress, byte[]> encoded) {
         TileEncoder encoder = new TileEncoder(config.pngLevel(), metrics.encodeTime());
         return switch (config.cache()) {
             case PIXMAP -> new PixmapTileSource(
@@ -113,7 +118,7 @@ public final class TileServer implements AutoCloseable {
                             .evictionPolicy(config.policy())).build(),
                     new MetatileLoader(renderPool, metrics.renderTime()), encoder, config.metatileSize(),
                     config.fleet() == null ? null : FleetTiles.start(config.fleet(), config.picture().version(),
-                            config.metatileSize(), new TileEncoder(config.pngLevel(), FleetTiles.publishEncodeTimer(metrics.registry())),
+                            config.metatileSize(), new TileEncoder(config.pngLevel(), FleetTiles.publishEncodeTimer(metrics.registry())), encoded,
                             Math.max(1, config.renderThreads() / 2), FleetTiles.lookupTimer(metrics.registry())));
             case CAFFEINE -> new CaffeineTileSource(config.budgetBytes(), renderPool, metrics.renderTime(), encoder,
                     config.metatileSize());
