@@ -1,9 +1,5 @@
 package io.github.pixmapcache.server.tiles;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-
 /**
  * A cheap picture for load tests ({@code --picture waves}): colour bands over the global pixel grid
  * with two bits of deterministic noise a channel, so that a tile's PNG is tens of KB like a
@@ -13,22 +9,9 @@ import java.nio.ByteOrder;
  */
 public final class Waves {
     /** The picture. */
-    public static final Picture PICTURE = Waves::render;
-    /** BGRA_8888 bytes in memory: an 0xAARRGGBB int stored little-endian. */
-    private static final ValueLayout.OfInt BGRA = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final Picture PICTURE = new PerPixelPicture(Waves::argb);
 
     private Waves() {
-    }
-
-    /** {@link Picture#render} for this picture. */
-    public static void render(MemorySegment target, long stride, int zoom, long originX, long originY,
-                              int width, int rowFrom, int rowTo) {
-        for (int row = rowFrom; row < rowTo; row++) {
-            long rowOffset = row * stride;
-            for (int column = 0; column < width; column++) {
-                target.set(BGRA, rowOffset + 4L * column, argb(zoom, originX + column, originY + row));
-            }
-        }
     }
 
     /** The opaque 0xAARRGGBB colour of global pixel ({@code px}, {@code py}) at {@code zoom}. */
