@@ -98,11 +98,11 @@ final class ServerLoad {
         if (pixmap == null || caffeine == null || none == null) {
             return "";
         }
-        return String.format("Goals, from this run: `pixmap` served **%.1fx** the requests/s of `none` (goal >= 5x) at "
-                        + "**1/%.1f** of its p99 (goal <= 1/5); a hot tile got **%.0f %%** of `/health`'s requests/s "
+        return String.format("Goals, from this run: `pixmap` served **%.1fx** the requests/s of `none` (goal >= 5x) with "
+                        + "**%.2fx** its p99 (goal <= 0.20x); a hot tile got **%.0f %%** of `/health`'s requests/s "
                         + "(goal >= 30 %%); against `caffeine`, **%.2fx** its requests/s and **%.2fx** its p99, with %d GC "
                         + "pauses (%.1f ms in all, longest %.1f ms) against %d (%.1f ms, longest %.1f ms).%n%n",
-                number(pixmap, "rps") / number(none, "rps"), number(none, "p99_ms") / number(pixmap, "p99_ms"),
+                number(pixmap, "rps") / number(none, "rps"), number(pixmap, "p99_ms") / number(none, "p99_ms"),
                 100 * number(pixmap, "hot_rps") / number(pixmap, "health_rps"),
                 number(pixmap, "rps") / number(caffeine, "rps"), number(pixmap, "p99_ms") / number(caffeine, "p99_ms"),
                 (long) number(pixmap, "gcPauses"), number(pixmap, "gcTotalMs"), number(pixmap, "gcLongestMs"),
