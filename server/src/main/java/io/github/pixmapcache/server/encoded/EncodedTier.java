@@ -217,7 +217,11 @@ public final class EncodedTier<K> {
     public record Numbers(long hits, long misses, long waits, long encodes, long encodeFailures, long encodeNanos,
                           long puts, long evictions, long entries, long usedBytes, long maximumBytes) {
 
-        /** Hits divided by lookups, or 0 before the first lookup. */
+        /**
+         * Hits divided by lookups.
+         *
+         * @return the ratio, or 0 before the first lookup
+         */
         public double hitRatio() {
             long lookups = hits + misses;
             return lookups == 0 ? 0 : (double) hits / lookups;

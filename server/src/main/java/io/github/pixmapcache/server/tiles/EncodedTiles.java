@@ -16,6 +16,8 @@ public final class EncodedTiles implements TileSource {
     private final TileSource metatiles;
 
     /**
+     * Both tiers, the encoded one in front.
+     *
      * @param tier      the encoded tier (its budget is {@code --tile-budget})
      * @param version   the picture's version: part of every key, so another renderer's bytes never match
      * @param metatiles where a miss goes: the pixmap cache or the on-heap Caffeine of metatiles

@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param tile    the tile
  */
 public record TileKey(String version, TileAddress tile) {
+    /** @throws NullPointerException if either is null */
     public TileKey {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(tile, "tile");
