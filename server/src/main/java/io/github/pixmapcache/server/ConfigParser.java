@@ -25,13 +25,15 @@ public final class ConfigParser {
     enum Option {
         PORT("port", "N", "TCP port, 0 for any free one (default 8080)"),
         BIND("bind", "ADDRESS", "address to listen on (default 127.0.0.1, loopback only)"),
-        BUDGET("budget", "BYTES", "cache budget, e.g. 512m, 4g, 1048576 (default 512m)"),
+        BUDGET("budget", "BYTES", "budget of the metatile tier (rendered pixels), e.g. 512m, 4g, 1048576 (default 512m)"),
+        TILE_BUDGET("tile-budget", "BYTES", "budget of the encoded tier (the tiles' PNG bytes), 0 for none (default 128m)"),
         POLICY("policy", "NAME", "eviction policy of the pixmap cache: window_tiny_lfu or lru (default window_tiny_lfu)"),
         METATILE("metatile", "N", "tiles per side of a metatile, a power of two up to 16 (default 8)"),
         RENDER_THREADS("render-threads", "N", "threads rendering metatiles (default: one per core)"),
         RENDER_QUEUE("render-queue", "N", "metatile renders admitted at once, running or waiting; more get 503 (default 4 per core)"),
         PNG_LEVEL("png-level", "N", "zlib level of the tiles' PNG, 0..9, or auto: the encoder's choice (default auto)"),
-        CACHE("cache", "KIND", "pixmap (this library), caffeine (on-heap int[] metatiles) or none (default pixmap)"),
+        CACHE("cache", "KIND", "metatiles in pixmap (this library) or caffeine (on-heap int[]), each behind the encoded tier; or none (default pixmap)"),
+        PICTURE("picture", "NAME", "mandelbrot, or waves: cheap to render, for load tests (default mandelbrot)"),
         THREADS("threads", "KIND", "request threads: virtual or pool (default virtual)"),
         SHUTDOWN_TIMEOUT("shutdown-timeout", "SECONDS", "how long a stop waits for requests in flight (default 10)"),
         REDIS("redis", "URI", "shared tile tier in one Redis, redis://host:port (default: none)"),
@@ -119,7 +121,9 @@ public final class ConfigParser {
                 v.get(Option.THREADS, text -> parseEnum(ServerConfig.ThreadMode.class, text), d.threads()),
                 v.get(Option.SHUTDOWN_TIMEOUT, text -> Duration.ofMillis(Math.round(parseSeconds(text) * 1000)),
                         d.shutdownTimeout()),
-                fleet(v)));
+                fleet(v),
+                v.get(Option.TILE_BUDGET, ConfigParser::parseBytes, d.tileBudgetBytes()),
+                v.get(Option.PICTURE, text -> parseEnum(ServerConfig.PictureKind.class, text), d.picture())));
     }
 
     /** The Redis tier's config, or null when neither --redis nor --redis-cluster is given. */

@@ -3,6 +3,9 @@ package io.github.pixmapcache.server;
 import io.github.pixmapcache.EvictionPolicy;
 import io.github.pixmapcache.imageio.PixmapIO;
 import io.github.pixmapcache.server.fleet.FleetConfig;
+import io.github.pixmapcache.server.tiles.Mandelbrot;
+import io.github.pixmapcache.server.tiles.Picture;
+import io.github.pixmapcache.server.tiles.Waves;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -22,6 +25,8 @@ import java.util.Objects;
  * @param threads          what runs Jetty's request handlers
  * @param shutdownTimeout  how long a stop waits for requests in flight
  * @param fleet            the shared Redis tier behind the pixmap cache, or null for none (the default)
+ * @param tileBudgetBytes  budget of the encoded tier, the tiles' PNG bytes in front of the metatiles (0 keeps none)
+ * @param picture          what the server draws
  */
 public record ServerConfig(
         int port,
@@ -35,7 +40,9 @@ public record ServerConfig(
         CacheKind cache,
         ThreadMode threads,
         Duration shutdownTimeout,
-        FleetConfig fleet) {
+        FleetConfig fleet,
+        long tileBudgetBytes,
+        PictureKind picture) {
 
     /** Which cache holds rendered metatiles: the point of the load test is to compare them. */
     public enum CacheKind {
@@ -45,6 +52,32 @@ public record ServerConfig(
         CAFFEINE,
         /** No cache: every request renders its own tile. */
         NONE
+    }
+
+    /** What the server draws; the version names it in ETags and in every tier's keys. */
+    public enum PictureKind {
+        /** The Mandelbrot set, deeper zooms costing more: the default. */
+        MANDELBROT(Mandelbrot.PICTURE, "mandelbrot-1"),
+        /** Cheap colour bands with noise: renders in milliseconds, for load tests that must fill gigabytes. */
+        WAVES(Waves.PICTURE, "waves-1");
+
+        private final Picture picture;
+        private final String version;
+
+        PictureKind(Picture picture, String version) {
+            this.picture = picture;
+            this.version = version;
+        }
+
+        /** The renderer. */
+        public Picture picture() {
+            return picture;
+        }
+
+        /** Names the picture and its renderer: change it when the pixels of a tile change. */
+        public String version() {
+            return version;
+        }
     }
 
     /** What runs Jetty's request handlers. */
@@ -64,11 +97,15 @@ public record ServerConfig(
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(threads, "threads");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(picture, "picture");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in 0..65535: " + port);
         }
         if (budgetBytes <= 0) {
             throw new IllegalArgumentException("budget must be positive: " + budgetBytes);
+        }
+        if (tileBudgetBytes < 0) {
+            throw new IllegalArgumentException("tile budget must not be negative: " + tileBudgetBytes);
         }
         if (metatileSize < 1 || metatileSize > MAX_METATILE_SIZE || Integer.bitCount(metatileSize) != 1) {
             throw new IllegalArgumentException(
@@ -97,10 +134,13 @@ public record ServerConfig(
                         int renderThreads, int renderQueue, int pngLevel, CacheKind cache, ThreadMode threads,
                         Duration shutdownTimeout) {
         this(port, bind, budgetBytes, policy, metatileSize, renderThreads, renderQueue, pngLevel, cache, threads,
-                shutdownTimeout, null);
+                shutdownTimeout, null, DEFAULT_TILE_BUDGET, PictureKind.MANDELBROT);
     }
 
-    /** The defaults: loopback port 8080, 512 MiB, 8x8 metatiles, a render thread per core, the PNG encoder's automatic level. */
+    /** The encoded tier's default budget: about 2,000 Mandelbrot tiles of 64 KB. */
+    public static final long DEFAULT_TILE_BUDGET = 128L << 20;
+
+    /** The defaults: loopback port 8080, 512 MiB of metatiles and 128 MiB of tiles, 8x8 metatiles, a render thread per core, the PNG encoder's automatic level. */
     public static ServerConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerConfig(8080, "127.0.0.1", 512L << 20, EvictionPolicy.WINDOW_TINY_LFU, 8,

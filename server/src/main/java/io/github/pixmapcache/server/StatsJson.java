@@ -1,5 +1,6 @@
 package io.github.pixmapcache.server;
 
+import io.github.pixmapcache.server.encoded.EncodedTier;
 import io.github.pixmapcache.server.tiles.CacheNumbers;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
@@ -9,7 +10,7 @@ import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 
-/** The JSON of {@code GET /stats}: the cache's counters, render and encode percentiles, the heap and GC. */
+/** The JSON of {@code GET /stats}: the metatile cache's counters (the encoded tier's in {@code "tiles"}), render and encode percentiles, the heap and GC. */
 final class StatsJson {
     private StatsJson() {
     }
@@ -40,6 +41,23 @@ final class StatsJson {
         }
         json.add(field("gcCount", collections));
         json.add(field("gcMillis", collectionMillis));
+        return json.toString();
+    }
+
+    /** The {@code "tiles"} object: the encoded tier's counters, in the field names of the metatile tier's. */
+    static String of(EncodedTier.Numbers tier) {
+        StringJoiner json = new StringJoiner(",", "{", "}");
+        json.add(field("hits", tier.hits()));
+        json.add(field("misses", tier.misses()));
+        json.add(field("hitRatio", String.format(Locale.ROOT, "%.4f", tier.hitRatio())));
+        json.add(field("waits", tier.waits()));
+        json.add(field("encodes", tier.encodes()));
+        json.add(field("encodeFailures", tier.encodeFailures()));
+        json.add(field("puts", tier.puts()));
+        json.add(field("evictions", tier.evictions()));
+        json.add(field("entries", tier.entries()));
+        json.add(field("usedBytes", tier.usedBytes()));
+        json.add(field("maximumBytes", tier.maximumBytes()));
         return json.toString();
     }
 

@@ -1,10 +1,12 @@
 package io.github.pixmapcache.server;
 
 import io.github.pixmapcache.PixmapCache;
+import io.github.pixmapcache.server.encoded.EncodedTier;
 import io.github.pixmapcache.server.http.PlainTextErrorHandler;
 import io.github.pixmapcache.server.http.TileHandler;
 import io.github.pixmapcache.server.metrics.ServerMetrics;
 import io.github.pixmapcache.server.tiles.CaffeineTileSource;
+import io.github.pixmapcache.server.tiles.EncodedTiles;
 import io.github.pixmapcache.server.tiles.FleetTiles;
 import io.github.pixmapcache.server.tiles.Mandelbrot;
 import io.github.pixmapcache.server.tiles.Metatile;
@@ -12,11 +14,14 @@ import io.github.pixmapcache.server.tiles.MetatileLoader;
 import io.github.pixmapcache.server.tiles.Picture;
 import io.github.pixmapcache.server.tiles.PixmapTileSource;
 import io.github.pixmapcache.server.tiles.RenderPool;
+import io.github.pixmapcache.server.tiles.TileAddress;
 import io.github.pixmapcache.server.tiles.TileEncoder;
+import io.github.pixmapcache.server.tiles.TileKey;
 import io.github.pixmapcache.server.tiles.TileSource;
 import io.github.pixmapcache.server.tiles.UncachedTileSource;
 import java.net.URI;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -68,16 +73,16 @@ public final class TileServer implements AutoCloseable {
         connector.setPort(config.port());
         jetty.addConnector(connector);
         GracefulHandler graceful = new GracefulHandler();
-        graceful.setHandler(new TileHandler(tiles, metrics, this::statsJson, this::healthText));
+        graceful.setHandler(new TileHandler(tiles, config.picture().version(), metrics, this::statsJson, this::healthText));
         jetty.setHandler(graceful);
         jetty.setErrorHandler(new PlainTextErrorHandler());
         jetty.setStopTimeout(config.shutdownTimeout().toMillis());
         jetty.setStopAtShutdown(false);   // TileServerMain owns the signal handling
     }
 
-    /** Starts a server with the Mandelbrot picture and the standard cache. */
+    /** Starts a server with the config's picture and the standard cache. */
     public static TileServer start(ServerConfig config) {
-        return start(config, Parts.standard());
+        return start(config, new Parts(config.picture().picture(), UnaryOperator.identity()));
     }
 
     /** Starts a server with these parts; it listens when this returns. */
@@ -95,7 +100,16 @@ public final class TileServer implements AutoCloseable {
         return server;
     }
 
+    /** The metatile tier behind the encoded tier; without a cache, the renderer alone. */
     private TileSource tileSource(ServerConfig config, Parts parts) {
+        EncodedTier<TileKey> tier = new EncodedTier<>("tiles", config.tileBudgetBytes());
+        String version = config.picture().version();
+        TileSource metatiles = metatileSource(config, parts, (tile, png) -> tier.putIfAbsent(new TileKey(version, tile), png));
+        return config.cache() == ServerConfig.CacheKind.NONE ? metatiles : new EncodedTiles(tier, version, metatiles);
+    }
+
+    /** @param encoded takes the tiles encoded apart from requests (the fleet's publisher) */
+    private TileSource metatileSource(ServerConfig config, Parts parts, BiConsumer<TileAddress, byte[]> encoded) {
         TileEncoder encoder = new TileEncoder(config.pngLevel(), metrics.encodeTime());
         return switch (config.cache()) {
             case PIXMAP -> new PixmapTileSource(
@@ -103,8 +117,8 @@ public final class TileServer implements AutoCloseable {
                             .maximumBytes(config.budgetBytes())
                             .evictionPolicy(config.policy())).build(),
                     new MetatileLoader(renderPool, metrics.renderTime()), encoder, config.metatileSize(),
-                    config.fleet() == null ? null : FleetTiles.start(config.fleet(), TileHandler.PICTURE_VERSION,
-                            config.metatileSize(), new TileEncoder(config.pngLevel(), FleetTiles.publishEncodeTimer(metrics.registry())),
+                    config.fleet() == null ? null : FleetTiles.start(config.fleet(), config.picture().version(),
+                            config.metatileSize(), new TileEncoder(config.pngLevel(), FleetTiles.publishEncodeTimer(metrics.registry())), encoded,
                             Math.max(1, config.renderThreads() / 2), FleetTiles.lookupTimer(metrics.registry())));
             case CAFFEINE -> new CaffeineTileSource(config.budgetBytes(), renderPool, metrics.renderTime(), encoder,
                     config.metatileSize());
@@ -136,6 +150,11 @@ public final class TileServer implements AutoCloseable {
         return config;
     }
 
+    /** Tiles encoded to PNG so far by requests (the fleet's background encodes for Redis are apart). */
+    long encodes() {
+        return metrics.encodeTime().count();
+    }
+
     /** Blocks rendered so far (metatiles, or tiles without a cache). */
     public int renders() {
         return renderPool.renders();
@@ -144,6 +163,9 @@ public final class TileServer implements AutoCloseable {
     String statsJson() {
         String json = StatsJson.of(config.cache().name().toLowerCase(Locale.ROOT), tiles.numbers(), renderPool.renders(),
                 renderPool.admitted(), metrics.renderTime(), metrics.encodeTime());
+        if (tiles instanceof EncodedTiles encoded) {
+            json = json.substring(0, json.length() - 1) + ",\"tiles\":" + StatsJson.of(encoded.encodedNumbers()) + "}";
+        }
         FleetTiles fleet = fleet();
         return fleet == null ? json : json.substring(0, json.length() - 1) + ",\"fleet\":" + FleetStatsJson.of(fleet) + "}";
     }
@@ -156,7 +178,8 @@ public final class TileServer implements AutoCloseable {
 
     /** The shared Redis tier, or null. */
     public FleetTiles fleet() {
-        return tiles instanceof PixmapTileSource pixmap ? pixmap.fleet() : null;
+        TileSource metatiles = tiles instanceof EncodedTiles encoded ? encoded.metatiles() : tiles;
+        return metatiles instanceof PixmapTileSource pixmap ? pixmap.fleet() : null;
     }
 
     /**

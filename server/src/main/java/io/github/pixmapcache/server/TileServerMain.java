@@ -36,9 +36,11 @@ public final class TileServerMain {
             Runtime.getRuntime().halt(0);
         }, "shutdown"));
         ServerConfig c = config.get();
-        System.out.printf("tile server: %s  (cache %s, budget %d MiB, %dx%d metatiles, %d render threads, %s request threads)%n",
-                server.uri(), c.cache().name().toLowerCase(), c.budgetBytes() >> 20, c.metatileSize(), c.metatileSize(),
-                c.renderThreads(), c.threads().name().toLowerCase());
+        System.out.printf("tile server: %s  (cache %s, budget %d MiB, tile budget %d MiB, %dx%d metatiles, %d render threads,"
+                        + " %s request threads, picture %s)%n",
+                server.uri(), c.cache().name().toLowerCase(), c.budgetBytes() >> 20, c.tileBudgetBytes() >> 20,
+                c.metatileSize(), c.metatileSize(), c.renderThreads(), c.threads().name().toLowerCase(),
+                c.picture().version());
         if (c.fleet() != null) {
             System.out.println("tile server: shared tier in " + (c.fleet().isCluster()
                     ? "Redis Cluster " + String.join(",", c.fleet().clusterSeeds()) : c.fleet().standalone())

@@ -27,15 +27,20 @@ class ConfigParserTest {
         assertEquals(512L << 20, config.budgetBytes());
         assertEquals(8, config.metatileSize());
         assertEquals(ServerConfig.CacheKind.PIXMAP, config.cache());
+        assertEquals(128L << 20, config.tileBudgetBytes());
+        assertEquals(ServerConfig.PictureKind.MANDELBROT, config.picture());
+        assertEquals(0, parse(Map.of(), "--tile-budget", "0").tileBudgetBytes(), "0: no tiles kept, a valid choice");
     }
 
     @Test
     void everyFlagInBothFormsAndFlagsBeatVariables() {
         ServerConfig config = parse(Map.of("TILES_PORT", "9000", "TILES_BUDGET", "2g", "TILES_CACHE", "none"),
                 "--port=9100", "--bind", "0.0.0.0", "--policy", "lru", "--metatile", "4", "--render-threads", "3",
-                "--render-queue=7", "--png-level", "9", "--cache", "caffeine", "--threads", "pool", "--shutdown-timeout", "2.5");
+                "--render-queue=7", "--png-level", "9", "--cache", "caffeine", "--threads", "pool", "--shutdown-timeout", "2.5",
+                "--tile-budget", "64m", "--picture", "waves");
         assertEquals(new ServerConfig(9100, "0.0.0.0", 2L << 30, EvictionPolicy.LRU, 4, 3, 7, 9,
-                ServerConfig.CacheKind.CAFFEINE, ServerConfig.ThreadMode.POOL, Duration.ofMillis(2500)), config);
+                ServerConfig.CacheKind.CAFFEINE, ServerConfig.ThreadMode.POOL, Duration.ofMillis(2500), null,
+                64L << 20, ServerConfig.PictureKind.WAVES), config);
     }
 
     @ParameterizedTest
@@ -68,6 +73,9 @@ class ConfigParserTest {
             "--budget 0 | 0",
             "--budget 1q | 1q",
             "--budget 99999999999g | 99999999999g",
+            "--tile-budget -1 | -1",
+            "--tile-budget 2x | 2x",
+            "--picture julia | julia",
             "--metatile 3 | 3",
             "--metatile 32 | 32",
             "--render-threads 0 | 0",

@@ -49,6 +49,37 @@ class FleetServerTest {
     }
 
     @Test
+    void aRedisHitFillsTheEncodedTierAndALocalHitNeverAsksRedis() throws Exception {
+        try (TestServer first = TestServer.start("--redis", redis.uri().toString());
+             TestServer second = TestServer.start("--redis", redis.uri().toString())) {
+            TileAddress tile = new TileAddress(5, 9, 12);
+            byte[] rendered = first.get("/tiles/" + tile + ".png").body();
+            awaitPublished(first, 1);
+            assertEquals(1, first.server.encodes(), "the request's encode; the publisher's are apart");
+
+            assertArrayEquals(rendered, second.get("/tiles/" + tile + ".png").body());
+            assertEquals(1, second.server.fleet().counts().hits());
+            for (int i = 0; i < 10; i++) {
+                assertArrayEquals(rendered, second.get("/tiles/" + tile + ".png").body());
+            }
+            assertEquals(1, second.server.fleet().counts().hits(), "a local encoded hit asked Redis");
+            assertEquals(0, second.server.fleet().counts().misses());
+            assertEquals(0, second.server.encodes());
+            assertEquals(0, second.server.renders());
+            String stats = text(second.get("/stats"));
+            assertEquals(10, EncodedTierServerTest.field(stats, "tiles", "hits"), stats);
+
+            // The renderer's publisher offered every tile of the metatile to its own encoded tier:
+            // a neighbour is a local hit there, with no encode and no Redis lookup.
+            long lookups = first.server.fleet().counts().hits() + first.server.fleet().counts().misses();
+            TileAddress neighbour = new TileAddress(5, 15, 8);
+            assertMandelbrot(neighbour, first.tile(neighbour));
+            assertEquals(1, first.server.encodes());
+            assertEquals(lookups, first.server.fleet().counts().hits() + first.server.fleet().counts().misses());
+        }
+    }
+
+    @Test
     void aTileRenderedByOneServerIsServedByTheOtherWithoutARender() throws Exception {
         try (TestServer first = TestServer.start("--redis", redis.uri().toString());
              TestServer second = TestServer.start("--redis", redis.uri().toString())) {

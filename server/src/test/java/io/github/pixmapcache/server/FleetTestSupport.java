@@ -16,11 +16,11 @@ final class FleetTestSupport {
     }
 
     /**
-     * Flags for a server whose cache holds only 4 of the 16 metatiles of {@link #cheapTiles}, so that
-     * a load over them keeps missing and asking Redis; 2x2 metatiles far outside the set render in
-     * milliseconds.
+     * Flags for a server whose cache holds only 4 of the 16 metatiles of {@link #cheapTiles} and no
+     * encoded tiles (a local encoded hit never asks Redis), so that a load over them keeps missing and
+     * asking Redis; 2x2 metatiles far outside the set render in milliseconds.
      */
-    static final String[] SMALL_CACHE = {"--metatile", "2", "--budget", "4m"};
+    static final String[] SMALL_CACHE = {"--metatile", "2", "--budget", "4m", "--tile-budget", "0"};
 
     /** The 64 tiles of zoom 6 at the world's top-left corner: 16 metatiles of 2x2. */
     static Map<TileAddress, byte[]> cheapTiles(TestServer server) {

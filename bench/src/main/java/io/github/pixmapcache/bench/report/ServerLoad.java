@@ -48,12 +48,15 @@ final class ServerLoad {
         StringBuilder out = new StringBuilder();
         out.append("## Tile server under load\n\n");
         out.append("`bench/server-load`: the tile server (`server/`) with each `--cache` in a JVM of its own, "
-                + "same flags and heap, driven by `wrk` with `bench/wrk/viewports.lua` (places on the set's boundary "
-                + "drawn by a Zipf law, s = 1, random zooms, tiles of a viewport around the place). A warm-up run "
-                + "fills the cache, then the measured run; GC numbers are every `Pause` line of `-Xlog:gc` during "
-                + "the measured run, heap is the largest occupancy left after one of those collections. "
-                + "`pixmap`: metatiles in pixmap-cache's native memory; `caffeine`: each metatile an on-heap "
-                + "`int[]` in Caffeine, weighed by its bytes; `none`: every request renders its own tile. "
+                + "same flags and heap, driven by `wrk` with `bench/wrk/viewports.lua` (places drawn by a Zipf law, "
+                + "s = 1, random zooms, tiles of a viewport around the place). `pixmap`: tiles' PNG bytes in the "
+                + "encoded tier (`--tile-budget`) in front of metatiles in pixmap-cache's native memory (`--budget`); "
+                + "`caffeine`: the same encoded tier in front of each metatile as an on-heap `int[]` in Caffeine, "
+                + "weighed by its bytes; `none`: every request renders and encodes its own tile. The warm-up runs "
+                + "until both tiers have evicted (their budgets are full); then the measured run; then, on the same "
+                + "server, one hot tile and `/health`. GC numbers are every `Pause` line of `-Xlog:gc` during the "
+                + "measured run, heap is the largest occupancy left after one of those collections; the load "
+                + "average is the 1-minute one at the end of the measured run. Hit ratios are of the measured run. "
                 + "One run each, on a shared machine: read the numbers as one sample, not a distribution.\n\n");
         out.append("```\n");
         for (String key : List.of("date", "cpu", "memory", "jdk", "commit", "settings", "loadStart", "loadEnd")) {
@@ -61,27 +64,64 @@ final class ServerLoad {
         }
         out.append("```\n\n```sh\n").append(Files.readString(directory.resolve("commands.txt")).strip()).append("\n```\n\n");
         out.append("![latency](server-latency.png)\n\n![GC](server-gc.png)\n\n");
-        out.append("| cache | requests/s | p50 | p99 | p99.9 | non-2xx | hit ratio (measured run) | renders | "
-                + "GC pauses | total pause | longest pause | heap after GC, max | heap used at the end |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.append("| cache | requests/s | p50 | p99 | p99.9 | non-2xx | tile hit ratio | metatile hit ratio | renders | "
+                + "encodes | warm-up | load avg | hot tile req/s | /health req/s | GC pauses | total pause | longest pause | "
+                + "heap after GC, max |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, String> run : runs) {
-            double hits = number(run, "hits_after") - number(run, "hits_before");
-            double misses = number(run, "misses_after") - number(run, "misses_before");
-            String hitRatio = run.get("cache").equals("none") ? "–"
-                    : String.format("%.1f %%", 100 * hits / Math.max(1, hits + misses));
-            out.append(String.format("| %s | %.1f | %.1f ms | %.1f ms | %.1f ms | %d | %s | %d | %d | %.1f ms | %.1f ms | %d MiB | %d MiB |%n",
+            boolean cached = !run.get("cache").equals("none");
+            out.append(String.format("| %s | %.1f | %.1f ms | %.1f ms | %.1f ms | %d | %s | %s | %d | %d | %d s | %s | %.0f | %.0f "
+                            + "| %d | %.1f ms | %.1f ms | %d MiB |%n",
                     run.get("cache"), number(run, "rps"), number(run, "p50_ms"), number(run, "p99_ms"),
-                    number(run, "p999_ms"), (long) number(run, "non2xx"), hitRatio,
-                    (long) (number(run, "renders_after") - number(run, "renders_before")),
+                    number(run, "p999_ms"), (long) number(run, "non2xx"),
+                    cached ? ratio(run, "tiles_hits", "tiles_misses") : "–",
+                    cached ? ratio(run, "hits", "misses") : "–",
+                    (long) delta(run, "renders"), (long) delta(run, "encodes"), (long) number(run, "warmupSeconds"),
+                    run.get("loadAvg"), number(run, "hot_rps"), number(run, "health_rps"),
                     (long) number(run, "gcPauses"), number(run, "gcTotalMs"), number(run, "gcLongestMs"),
-                    (long) number(run, "heapAfterGcMaxMiB"), (long) number(run, "heapUsedBytes_after") >> 20));
+                    (long) number(run, "heapAfterGcMaxMiB")));
         }
         out.append('\n');
+        out.append(goals());
         Path analysis = directory.resolve("analysis.md");
         if (Files.exists(analysis)) {
             out.append(Files.readString(analysis).strip()).append("\n\n");
         }
         return out.toString();
+    }
+
+    /** The goals, each a ratio within this one run; empty unless all three caches ran. */
+    private String goals() {
+        Map<String, String> pixmap = run("pixmap");
+        Map<String, String> caffeine = run("caffeine");
+        Map<String, String> none = run("none");
+        if (pixmap == null || caffeine == null || none == null) {
+            return "";
+        }
+        return String.format("Goals, from this run: `pixmap` served **%.1fx** the requests/s of `none` (goal >= 5x) with "
+                        + "**%.2fx** its p99 (goal <= 0.20x); a hot tile got **%.0f %%** of `/health`'s requests/s "
+                        + "(goal >= 30 %%); against `caffeine`, **%.2fx** its requests/s and **%.2fx** its p99, with %d GC "
+                        + "pauses (%.1f ms in all, longest %.1f ms) against %d (%.1f ms, longest %.1f ms).%n%n",
+                number(pixmap, "rps") / number(none, "rps"), number(pixmap, "p99_ms") / number(none, "p99_ms"),
+                100 * number(pixmap, "hot_rps") / number(pixmap, "health_rps"),
+                number(pixmap, "rps") / number(caffeine, "rps"), number(pixmap, "p99_ms") / number(caffeine, "p99_ms"),
+                (long) number(pixmap, "gcPauses"), number(pixmap, "gcTotalMs"), number(pixmap, "gcLongestMs"),
+                (long) number(caffeine, "gcPauses"), number(caffeine, "gcTotalMs"), number(caffeine, "gcLongestMs"));
+    }
+
+    private Map<String, String> run(String cache) {
+        return runs.stream().filter(run -> run.get("cache").equals(cache)).findFirst().orElse(null);
+    }
+
+    /** Hits over lookups between the stats before and after the measured run. */
+    private static String ratio(Map<String, String> run, String hits, String misses) {
+        double h = delta(run, hits);
+        double m = delta(run, misses);
+        return String.format("%.1f %%", 100 * h / Math.max(1, h + m));
+    }
+
+    private static double delta(Map<String, String> run, String key) {
+        return number(run, key + "_after") - number(run, key + "_before");
     }
 
     private CategoryChart latencyChart() {

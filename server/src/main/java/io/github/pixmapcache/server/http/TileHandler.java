@@ -1,6 +1,7 @@
 package io.github.pixmapcache.server.http;
 
 import io.github.pixmapcache.PixmapAllocationException;
+import io.github.pixmapcache.server.ServerConfig;
 import io.github.pixmapcache.server.metrics.ServerMetrics;
 import io.github.pixmapcache.server.tiles.Overloaded;
 import io.github.pixmapcache.server.tiles.TileAddress;
@@ -25,25 +26,27 @@ public final class TileHandler extends Handler.Abstract {
     private static final System.Logger LOG = System.getLogger(TileHandler.class.getName());
     /** Tiles never change for a given address and picture, so clients and proxies may keep them a day. */
     private static final String TILE_CACHE_CONTROL = "public, max-age=86400";
-    /** Names the picture and its renderer: change it when the pixels of a tile change. The Redis tier keys by it too. */
-    public static final String PICTURE_VERSION = "mandelbrot-1";
+    /** The default picture's version (see {@link ServerConfig.PictureKind#version}); ETags and every tier key by it. */
+    public static final String PICTURE_VERSION = ServerConfig.PictureKind.MANDELBROT.version();
     /** Seconds a client should wait after a 503 before asking again. */
     private static final String RETRY_AFTER_SECONDS = "1";
 
     private final TileSource tiles;
+    private final String version;
     private final ServerMetrics metrics;
     private final Supplier<String> stats;
     private final Supplier<String> health;
     private final StaticAssets assets = new StaticAssets();
 
-    /** @param stats the JSON for {@code /stats}, made fresh for each request */
-    public TileHandler(TileSource tiles, ServerMetrics metrics, Supplier<String> stats) {
-        this(tiles, metrics, stats, () -> "ok\n");
-    }
-
-    /** @param health the text for {@code /health} (status 200 while the server answers), made fresh for each request */
-    public TileHandler(TileSource tiles, ServerMetrics metrics, Supplier<String> stats, Supplier<String> health) {
+    /**
+     * @param version names the picture: the ETag's prefix
+     * @param stats   the JSON for {@code /stats}, made fresh for each request
+     * @param health  the text for {@code /health} (status 200 while the server answers), made fresh for each request
+     */
+    public TileHandler(TileSource tiles, String version, ServerMetrics metrics, Supplier<String> stats,
+                       Supplier<String> health) {
         this.tiles = tiles;
+        this.version = version;
         this.metrics = metrics;
         this.stats = stats;
         this.health = health;
@@ -104,7 +107,7 @@ public final class TileHandler extends Handler.Abstract {
     }
 
     private void tile(Request request, Response response, Callback callback, TileAddress tile, boolean head) {
-        String etag = "\"" + PICTURE_VERSION + "-" + tile.z() + "-" + tile.x() + "-" + tile.y() + "\"";
+        String etag = "\"" + version + "-" + tile.z() + "-" + tile.x() + "-" + tile.y() + "\"";
         response.getHeaders().put(HttpHeader.ETAG, etag);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, TILE_CACHE_CONTROL);
         if (matches(request.getHeaders().get(HttpHeader.IF_NONE_MATCH), etag)) {

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The obvious alternative a user would build: Caffeine holding each metatile as an on-heap
- * {@code int[]} of BGRA pixels, weighed by its bytes. Same single flight (Caffeine's {@code get}),
- * same renderer and same encoder, so the comparison isolates where the pixels live.
+ * {@code int[]} of BGRA pixels, weighed by its bytes, behind the same {@link EncodedTiles} tier as
+ * the pixmap cache, so that both of its tiers are on the heap. Same single flight (Caffeine's
+ * {@code get}), same renderer and same encoder, so the comparison isolates where the pixels live.
  */
 public final class CaffeineTileSource implements TileSource {
     private final Cache<Metatile, int[]> cache;

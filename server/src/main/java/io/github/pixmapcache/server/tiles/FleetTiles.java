@@ -26,6 +26,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
@@ -41,7 +42,8 @@ import java.util.function.ToDoubleFunction;
  *       it (wait, then serve its tile from Redis), or this server renders it, holding the fleet lock.
  *       Requests of this server for the same metatile share one decision ({@code planning});</li>
  *   <li>a metatile this server rendered is encoded tile by tile in the background, from a lease of the
- *       cached metatile, and its tiles stored in one pipelined write; then the lock is released.</li>
+ *       cached metatile, and its tiles stored in one pipelined write; then the lock is released. Each
+ *       tile's bytes are also offered to this server's encoded tier, so that it never encodes them again.</li>
  * </ol>
  * Redis down or slow only ever makes step 1 and 2 answer "render here" (at once once the breaker is
  * open), and step 3 is skipped then, so that a dead Redis costs neither latency nor CPU.
@@ -62,6 +64,8 @@ public final class FleetTiles implements AutoCloseable {
     private final RedisTier tier;
     private final FleetSingleFlight flight;
     private final TileEncoder encoder;
+    /** Takes each tile the publisher encoded: this server's encoded tier. */
+    private final BiConsumer<TileAddress, byte[]> encoded;
     private final int metatileSize;
     private final ThreadPoolExecutor publisher;
     private final Timer lookupTime;
@@ -70,8 +74,10 @@ public final class FleetTiles implements AutoCloseable {
     /** Fleet locks this server took for a render; taken out by the load that renders. */
     private final ConcurrentHashMap<Metatile, FleetSingleFlight.Render> planned = new ConcurrentHashMap<>();
 
-    private FleetTiles(RedisTier tier, TileEncoder encoder, int metatileSize, int publishThreads, Timer lookupTime) {
+    private FleetTiles(RedisTier tier, TileEncoder encoder, BiConsumer<TileAddress, byte[]> encoded, int metatileSize,
+                       int publishThreads, Timer lookupTime) {
         this.tier = tier;
+        this.encoded = encoded;
         this.lookupTime = lookupTime;
         this.flight = new FleetSingleFlight(tier);
         this.encoder = encoder;
@@ -90,12 +96,13 @@ public final class FleetTiles implements AutoCloseable {
      *
      * @param renderVersion names the renderer: tiles stored under another version are never served
      * @param encoder       encodes the tiles of rendered metatiles for Redis, timed by its own timer
+     * @param encoded       takes each tile so encoded (this server's encoded tier), before it is stored in Redis
      * @param lookupTime    times each request's lookup of its tile in Redis
      */
     public static FleetTiles start(FleetConfig config, String renderVersion, int metatileSize, TileEncoder encoder,
-                                   int publishThreads, Timer lookupTime) {
+                                   BiConsumer<TileAddress, byte[]> encoded, int publishThreads, Timer lookupTime) {
         return new FleetTiles(RedisTier.start(config, new TierKeys(config.keyPrefix(), renderVersion, metatileSize)),
-                encoder, metatileSize, publishThreads, lookupTime);
+                encoder, encoded, metatileSize, publishThreads, lookupTime);
     }
 
     /**
@@ -209,8 +216,9 @@ public final class FleetTiles implements AutoCloseable {
             for (int dx = 0; dx < side; dx++) {
                 int x = metatile.column() * metatile.size() + dx;
                 int y = metatile.row() * metatile.size() + dy;
-                pngByKey.put(tier.keys().tile(metatile.z(), x, y),
-                        encoder.encode(pixels, dx * TileAddress.SIZE, dy * TileAddress.SIZE));
+                byte[] png = encoder.encode(pixels, dx * TileAddress.SIZE, dy * TileAddress.SIZE);
+                encoded.accept(new TileAddress(metatile.z(), x, y), png);
+                pngByKey.put(tier.keys().tile(metatile.z(), x, y), png);
             }
         }
         return pngByKey;

@@ -1,8 +1,6 @@
 package io.github.pixmapcache.server.tiles;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * The picture: the Mandelbrot set over the Web Mercator world square, with smooth (continuous
@@ -24,11 +22,8 @@ public final class Mandelbrot {
     /** Colour cycles per iteration of the smooth count: one palette period every 48 iterations. */
     private static final double CYCLES_PER_ITERATION = 1.0 / 48;
     private static final int INSIDE = 0xFF00_0000;
-    /** BGRA_8888 bytes in memory: an 0xAARRGGBB int stored little-endian. */
-    private static final ValueLayout.OfInt BGRA = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
     /** The picture the server draws by default. */
-    public static final Picture PICTURE = Mandelbrot::render;
+    public static final Picture PICTURE = new PerPixelPicture(Mandelbrot::argb);
 
     private Mandelbrot() {
     }
@@ -41,12 +36,7 @@ public final class Mandelbrot {
     /** {@link Picture#render} for this picture. */
     public static void render(MemorySegment target, long stride, int zoom, long originX, long originY,
                               int width, int rowFrom, int rowTo) {
-        for (int row = rowFrom; row < rowTo; row++) {
-            long rowOffset = row * stride;
-            for (int column = 0; column < width; column++) {
-                target.set(BGRA, rowOffset + 4L * column, argb(zoom, originX + column, originY + row));
-            }
-        }
+        PICTURE.render(target, stride, zoom, originX, originY, width, rowFrom, rowTo);
     }
 
     /** The opaque 0xAARRGGBB colour of global pixel ({@code px}, {@code py}) at {@code zoom}. */

@@ -9,7 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
 /**
- * Metatiles in pixmap-cache's native memory. A miss renders the whole metatile once, in cache memory,
+ * The metatile tier in pixmap-cache's native memory, behind {@link EncodedTiles}: asked only for
+ * tiles the encoded tier lacks. A miss renders the whole metatile once, in cache memory,
  * however many requests for its tiles arrive meanwhile ({@code computeIfAbsent}'s single flight);
  * each tile is then encoded from its region of the leased metatile, never copied out. With a
  * {@link FleetTiles} tier, a metatile missing here is first looked for in Redis (see there).
@@ -45,16 +46,15 @@ public final class PixmapTileSource implements TileSource {
             return pngThroughFleet(tile, metatile);
         }
         try (PixmapLease lease = cache.computeIfAbsent(metatile, loader)) {
-            return encoder.encode(lease.pixmap(), metatile.offsetX(tile), metatile.offsetY(tile));
+            return cut(lease, metatile, tile);
         }
     }
 
     /** Here, else the fleet's stored tile, else render here (and publish to the fleet). */
     private byte[] pngThroughFleet(TileAddress tile, Metatile metatile) {
-        try (PixmapLease lease = cache.find(metatile)) {
-            if (lease != null) {
-                return encoder.encode(lease.pixmap(), metatile.offsetX(tile), metatile.offsetY(tile));
-            }
+        byte[] cached = cutIfCached(metatile, tile);
+        if (cached != null) {
+            return cached;
         }
         byte[] stored = fleet.stored(tile);
         if (stored != null) {
@@ -62,10 +62,25 @@ public final class PixmapTileSource implements TileSource {
         }
         FleetTiles.Load load = fleet.load(metatile, loader);
         try (PixmapLease lease = cache.computeIfAbsent(metatile, load)) {
-            return encoder.encode(lease.pixmap(), metatile.offsetX(tile), metatile.offsetY(tile));
+            return cut(lease, metatile, tile);
         } finally {
             load.finish(cache::find);
         }
+    }
+
+    /**
+     * The tile's PNG from its metatile if cached, else null, rendering nothing: the one read of
+     * cached pixels that needs no lease beyond the encode (where a lease-free {@code read} goes).
+     */
+    private byte[] cutIfCached(Metatile metatile, TileAddress tile) {
+        try (PixmapLease lease = cache.find(metatile)) {
+            return lease == null ? null : cut(lease, metatile, tile);
+        }
+    }
+
+    /** Every tile this tier makes: its 256x256 region of the leased metatile, encoded in place. */
+    private byte[] cut(PixmapLease lease, Metatile metatile, TileAddress tile) {
+        return encoder.encode(lease.pixmap(), metatile.offsetX(tile), metatile.offsetY(tile));
     }
 
     /** The shared Redis tier, or null. */

@@ -3,11 +3,12 @@ package io.github.pixmapcache.server.tiles;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Where tiles come from: a cache of metatiles and the renderer behind it. The three kinds are what
- * the load test compares ({@code --cache pixmap|caffeine|none}).
+ * Where tiles come from: a cache of metatiles and the renderer behind it, and in front of a cache the
+ * {@link EncodedTiles} tier of PNG bytes. The three kinds are what the load test compares
+ * ({@code --cache pixmap|caffeine|none}).
  */
 public sealed interface TileSource extends AutoCloseable
-        permits PixmapTileSource, CaffeineTileSource, UncachedTileSource {
+        permits PixmapTileSource, CaffeineTileSource, UncachedTileSource, EncodedTiles {
 
     /**
      * The PNG bytes of {@code tile}, rendering its metatile first if it is not cached.
