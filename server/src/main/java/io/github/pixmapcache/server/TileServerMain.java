@@ -40,9 +40,7 @@ public final class TileServerMain {
                 server.uri(), c.cache().name().toLowerCase(), c.budgetBytes() >> 20, c.metatileSize(), c.metatileSize(),
                 c.renderThreads(), c.threads().name().toLowerCase());
         if (c.fleet() != null) {
-            System.out.println("tile server: shared tier in " + (c.fleet().isCluster()
-                    ? "Redis Cluster " + String.join(",", c.fleet().clusterSeeds()) : c.fleet().standalone())
-                    + " (" + server.fleet().state() + ")");
+            System.out.println("tile server: shared tier in " + c.fleet().endpoint() + " (" + server.fleet().state() + ")");
         }
         System.out.println("tile server: open " + server.uri() + " in a browser; Ctrl-C stops it");
         Thread.currentThread().join();   // the server's threads keep running; the shutdown hook ends it
