@@ -32,8 +32,8 @@ import java.util.logging.Logger;
  * when the server starts is retried in the background at the same pace.
  *
  * <p>A refusal (wrong password, missing ACL rule, untrusted certificate: see {@link Refusal}) is a
- * failure like any other for the breaker, and is also counted apart, kept for {@code /health} and
- * logged once per distinct reason, naming the command. A connect that was refused is retried ever
+ * failure that opens the breaker at once (repeating cannot fix it, so it costs one call per open
+ * period), counted apart, kept for {@code /health} and logged once per distinct reason, naming the command. A connect that was refused is retried ever
  * more slowly, up to every {@link #MAX_REFUSED_RETRY}, since it waits for an operator.
  */
 public final class RedisTier implements AutoCloseable {
@@ -221,8 +221,11 @@ public final class RedisTier implements AutoCloseable {
                         breaker.onSuccess();
                     } else {
                         metrics.failures.increment();
-                        noteRefusal(failure, "Redis refused " + command);
-                        breaker.onFailure();
+                        if (noteRefusal(failure, "Redis refused " + command)) {
+                            breaker.trip();
+                        } else {
+                            breaker.onFailure();
+                        }
                     }
                 });
     }
