@@ -252,7 +252,8 @@ class FleetSecurityTest {
 
     /** Flags for a tier at {@code endpoint} as {@code user}, the password in {@code passwordFile}, with this server's client certificate. */
     private static String[] flags(String endpoint, String user, Path passwordFile, String... more) {
-        List<String> flags = new ArrayList<>(List.of("--redis", endpoint, "--metatile", "2", "--redis-user", user,
+        // 2x2 metatiles publish in milliseconds; a long command timeout, since TLS on 2 busy cores is slow and latency is not tested here.
+        List<String> flags = new ArrayList<>(List.of("--redis", endpoint, "--metatile", "2", "--redis-timeout", "1000", "--redis-user", user,
                 "--redis-password-file", passwordFile.toString(),
                 "--redis-key-store", certs.clientKeyStore().toString(), "--redis-key-store-password-file", storePasswordFile.toString()));
         flags.addAll(List.of(more));

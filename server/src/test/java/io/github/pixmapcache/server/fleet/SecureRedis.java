@@ -24,7 +24,7 @@ public final class SecureRedis {
      * no channels, no command but these, no key outside the prefix.
      */
     public static final List<String> FLEET_RULES = List.of("resetchannels", "~pxc:*", "-@all", "+get", "+mget", "+set",
-            "+incr", "+exists", "+eval", "+pexpire", "+del", "+ping", "+cluster|nodes", "+info", "+client|setname");
+            "+incr", "+exists", "+eval", "+pexpire", "+del", "+ping", "+cluster|nodes", "+cluster|myid", "+info", "+client|setname");
 
     private SecureRedis() {
     }
