@@ -6,13 +6,16 @@ import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -33,14 +36,15 @@ import java.util.logging.Logger;
  *
  * <p>A refusal (wrong password, missing ACL rule, untrusted certificate: see {@link Refusal}) is a
  * failure that opens the breaker at once (repeating cannot fix it, so it costs one call per open
- * period), counted apart, kept for {@code /health} and logged once per distinct reason, naming the command. A connect that was refused is retried ever
- * more slowly, up to every {@link #MAX_REFUSED_RETRY}, since it waits for an operator.
+ * period). It is counted apart, kept for {@code /health}, and logged once per distinct reason,
+ * naming the command. A refused connect is retried ever more slowly, up to every
+ * {@link #MAX_REFUSED_RETRY}, since it waits for an operator.
  */
 public final class RedisTier implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RedisTier.class.getName());
     /** The slowest pace of connects after refusals: each refusal doubles the pause from the breaker's open time up to it. */
-    static final java.time.Duration MAX_REFUSED_RETRY = java.time.Duration.ofSeconds(30);
+    static final Duration MAX_REFUSED_RETRY = Duration.ofSeconds(30);
     /** Distinct refusal reasons logged; past it, refusals are only counted. */
     private static final int MAX_LOGGED_REFUSALS = 64;
 
@@ -68,9 +72,9 @@ public final class RedisTier implements AutoCloseable {
     private volatile LettuceConnections connections;
     private volatile boolean closed;
     /** Refusal reasons already logged, so that a refusal repeated by every request is said once. */
-    private final java.util.Set<String> loggedRefusals = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** The pause before the next connect; only the connector thread touches it. */
-    private java.time.Duration retryPause;
+    private final Set<String> loggedRefusals = ConcurrentHashMap.newKeySet();
+    /** The pause before the next connect; touched by the starting thread, then by the connector thread it starts. */
+    private Duration retryPause;
 
     private RedisTier(FleetConfig config, TierKeys keys) {
         this.config = config;
@@ -324,7 +328,7 @@ public final class RedisTier implements AutoCloseable {
         }
     }
 
-    private static java.time.Duration min(java.time.Duration a, java.time.Duration b) {
+    private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 

@@ -10,6 +10,8 @@ import javax.net.ssl.SSLException;
  * which fixes itself. A refusal needs an operator, so it is counted apart and said once in the log.
  */
 final class Refusal {
+
+    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("://[^@/\\s]*@");
     private Refusal() {
     }
 
@@ -19,7 +21,8 @@ final class Refusal {
      */
     static Optional<String> of(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            String message = String.valueOf(cause.getMessage()).replace('\n', ' ');
+            // Lettuce prints a URI's password as one asterisk per character: not even its length is shown here.
+            String message = USER_INFO.matcher(String.valueOf(cause.getMessage()).replace('\n', ' ')).replaceAll("://****@");
             if (cause instanceof io.lettuce.core.RedisException
                     && (message.contains("NOPERM") || message.startsWith("WRONGPASS") || message.startsWith("NOAUTH"))) {
                 return Optional.of(message);
