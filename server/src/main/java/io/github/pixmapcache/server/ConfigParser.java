@@ -210,6 +210,9 @@ public final class ConfigParser {
         List<String> sources = new ArrayList<>();
         String value = v.environment().get(variable);
         if (value != null) {
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException(variable + " is set but empty");
+            }
             given.add(Secret.of(value));
             sources.add(variable);
         }

@@ -121,6 +121,8 @@ class FleetFlagsTest {
             assertEquals("the secret is given by TILES_REDIS_PASSWORD and --redis-password-file: give it once",
                     assertThrows(IllegalArgumentException.class, () -> ConfigParser.parse(List.of("--redis", "redis://a:1",
                             "--redis-password-file", file.toString()), Map.of("TILES_REDIS_PASSWORD", "other"))).getMessage());
+            assertEquals("TILES_REDIS_PASSWORD is set but empty", assertThrows(IllegalArgumentException.class,
+                    () -> ConfigParser.parse(List.of("--redis", "redis://a:1"), Map.of("TILES_REDIS_PASSWORD", ""))).getMessage());
             Files.writeString(file, "\n");
             assertRefused("--redis-password-file " + file + ": the secret file " + file + " is empty",
                     "--redis", "redis://a:1", "--redis-password-file", file.toString());
