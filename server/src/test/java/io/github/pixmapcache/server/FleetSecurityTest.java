@@ -181,6 +181,20 @@ class FleetSecurityTest {
             long refusedEvals = refusedAtRedis("eval");
             assertTrue(refusedEvals >= 1 && refusedEvals <= 2 + seconds, refusedEvals + " EVALs refused in " + seconds + " s");
             assertCounted(server);
+
+            // The operator adds the rule: the breaker's next probe finds Redis answering, and locks are taken again.
+            redis.cli("acl", "setuser", SecureRedis.NO_EVAL_USER, "+eval");
+            try {
+                int[] metatile = {0};
+                await(() -> {
+                    int i = metatile[0]++;
+                    TileAddress next = new TileAddress(6, 2 * (i % 32), 60 - 2 * (i / 32)); // a new 2x2 metatile each time
+                    assertMandelbrot(next, server.tile(next));
+                    return server.server.fleet().counts().locksAcquired() > 0;
+                }, Duration.ofSeconds(15), () -> "no lock taken after +eval");
+            } finally {
+                redis.cli("acl", "setuser", SecureRedis.NO_EVAL_USER, "-eval");
+            }
         }
     }
 
