@@ -27,6 +27,8 @@ final class FleetStatsJson {
         json.add(field("lockWaits", counts.lockWaits()));
         json.add(field("lockTakeovers", counts.lockTakeovers()));
         json.add(field("waitsGivenUp", counts.waitsGivenUp()));
+        json.add(field("connectFailures", counts.connectFailures()));
+        json.add(field("refusals", counts.refusals()));
         json.add(field("lookupMs", StatsJson.percentiles(fleet.lookupTime())));
         return json.toString();
     }

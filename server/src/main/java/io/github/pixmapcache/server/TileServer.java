@@ -170,10 +170,17 @@ public final class TileServer implements AutoCloseable {
         return fleet == null ? json : json.substring(0, json.length() - 1) + ",\"fleet\":" + FleetStatsJson.of(fleet) + "}";
     }
 
-    /** {@code ok}, and the Redis tier's state when there is one: a server whose Redis is down still serves. */
+    /**
+     * {@code ok}, and the Redis tier's state when there is one, with its latest refusal (wrong password,
+     * missing ACL rule, bad certificate) if any: a server whose Redis is down or refuses it still serves.
+     */
     String healthText() {
         FleetTiles fleet = fleet();
-        return fleet == null ? "ok\n" : "ok\nfleet tier: " + fleet.state() + "\n";
+        if (fleet == null) {
+            return "ok\n";
+        }
+        String refusal = fleet.lastRefusal();
+        return "ok\nfleet tier: " + fleet.state() + "\n" + (refusal == null ? "" : "fleet tier refused: " + refusal + "\n");
     }
 
     /** The shared Redis tier, or null. */

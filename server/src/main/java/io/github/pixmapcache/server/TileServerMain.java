@@ -42,9 +42,7 @@ public final class TileServerMain {
                 c.metatileSize(), c.metatileSize(), c.renderThreads(), c.threads().name().toLowerCase(),
                 c.picture().version());
         if (c.fleet() != null) {
-            System.out.println("tile server: shared tier in " + (c.fleet().isCluster()
-                    ? "Redis Cluster " + String.join(",", c.fleet().clusterSeeds()) : c.fleet().standalone())
-                    + " (" + server.fleet().state() + ")");
+            System.out.println("tile server: shared tier in " + c.fleet().endpoint() + " (" + server.fleet().state() + ")");
         }
         System.out.println("tile server: open " + server.uri() + " in a browser; Ctrl-C stops it");
         Thread.currentThread().join();   // the server's threads keep running; the shutdown hook ends it

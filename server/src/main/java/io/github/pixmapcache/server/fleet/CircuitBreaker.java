@@ -101,6 +101,23 @@ public final class CircuitBreaker {
         }
     }
 
+    /**
+     * Opens the breaker now, whatever the count: for a failure that repeating cannot fix (Redis refused
+     * this server), so that it costs one call per {@code openFor} and no more.
+     */
+    public void trip() {
+        while (true) {
+            Snapshot current = snapshot.get();
+            if (current.state == State.OPEN) {
+                return;
+            }
+            if (snapshot.compareAndSet(current, new Snapshot(State.OPEN, current.failures + 1, nanoClock.getAsLong()))) {
+                openings.incrementAndGet();
+                return;
+            }
+        }
+    }
+
     public State state() {
         return snapshot.get().state;
     }

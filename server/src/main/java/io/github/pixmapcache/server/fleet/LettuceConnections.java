@@ -6,6 +6,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -21,6 +23,12 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -88,11 +96,14 @@ final class LettuceConnections implements AutoCloseable {
         Duration timeout = config.commandTimeout();
         SocketOptions socket = SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build();
         try {
+            SslOptions ssl = sslOptions(config.security());
             if (config.isCluster()) {
-                List<RedisURI> seeds = config.clusterSeeds().stream().map(seed -> uri("redis://" + seed)).toList();
+                String scheme = config.security().tls() ? "rediss://" : "redis://";
+                List<RedisURI> seeds = config.clusterSeeds().stream().map(seed -> uri(scheme + seed, config.security())).toList();
                 RedisClusterClient client = RedisClusterClient.create(resources, seeds);
                 client.setOptions(ClusterClientOptions.builder()
                         .socketOptions(socket)
+                        .sslOptions(ssl)
                         .timeoutOptions(TimeoutOptions.enabled(timeout))
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                         .requestQueueSize(REQUEST_QUEUE)
@@ -112,9 +123,10 @@ final class LettuceConnections implements AutoCloseable {
                     throw e;
                 }
             }
-            RedisClient client = RedisClient.create(resources, uri(config.standalone().toString()));
+            RedisClient client = RedisClient.create(resources, uri(config.standalone().toString(), config.security()));
             client.setOptions(ClientOptions.builder()
                     .socketOptions(socket)
+                    .sslOptions(ssl)
                     .timeoutOptions(TimeoutOptions.enabled(timeout))
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .requestQueueSize(REQUEST_QUEUE)
@@ -145,10 +157,51 @@ final class LettuceConnections implements AutoCloseable {
         }
     }
 
-    private static RedisURI uri(String text) {
+    /** {@code text} (no credentials in it) with the user and password, TLS and its hostname check of {@code security}. */
+    private static RedisURI uri(String text, FleetSecurity security) {
         RedisURI uri = RedisURI.create(text);
         uri.setTimeout(CONNECT_TIMEOUT);
+        uri.setSsl(security.tls());
+        uri.setVerifyPeer(security.verifyHostname() ? SslVerifyMode.FULL : SslVerifyMode.CA);
+        if (security.password() != null) {
+            if (security.username() != null) {
+                uri.setAuthentication(security.username(), security.password().chars());
+            } else {
+                uri.setAuthentication(security.password().chars());
+            }
+        }
         return uri;
+    }
+
+    /**
+     * The trust and key material of {@code security}: a PEM trust store is read as certificates, any
+     * other as a key store of its type (PKCS#12 or JKS, which the JDK tells apart by itself); with no
+     * trust store the JDK's CAs are trusted.
+     */
+    private static SslOptions sslOptions(FleetSecurity security) {
+        SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider().handshakeTimeout(CONNECT_TIMEOUT);
+        if (security.trustStore() != null) {
+            File trust = security.trustStore().toFile();
+            if (isPem(security.trustStore())) {
+                ssl.trustManager(trust);
+            } else {
+                ssl.truststore(trust, security.trustStorePassword() == null ? null
+                        : new String(security.trustStorePassword().chars()));
+            }
+        }
+        if (security.keyStore() != null) {
+            ssl.keystore(security.keyStore().toFile(),
+                    security.keyStorePassword() == null ? null : security.keyStorePassword().chars());
+        }
+        return ssl.build();
+    }
+
+    private static boolean isPem(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(64), StandardCharsets.US_ASCII).contains("-----BEGIN");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the Redis trust store " + file, e);
+        }
     }
 
     /** The shared connection for single commands. */

@@ -2,15 +2,20 @@ package io.github.pixmapcache.server.fleet;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -28,10 +33,20 @@ import java.util.logging.Logger;
  * local speed. Every {@link FleetConfig#breakerOpenFor()} one call probes; when Redis answers again
  * the breaker closes and the tier is back, with no operator action. A Redis that cannot be reached
  * when the server starts is retried in the background at the same pace.
+ *
+ * <p>A refusal (wrong password, missing ACL rule, untrusted certificate: see {@link Refusal}) is a
+ * failure that opens the breaker at once (repeating cannot fix it, so it costs one call per open
+ * period). It is counted apart, kept for {@code /health}, and logged once per distinct reason,
+ * naming the command. A refused connect is retried ever more slowly, up to every
+ * {@link #MAX_REFUSED_RETRY}, since it waits for an operator.
  */
 public final class RedisTier implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RedisTier.class.getName());
+    /** The slowest pace of connects after refusals: each refusal doubles the pause from the breaker's open time up to it. */
+    static final Duration MAX_REFUSED_RETRY = Duration.ofSeconds(30);
+    /** Distinct refusal reasons logged; past it, refusals are only counted. */
+    private static final int MAX_LOGGED_REFUSALS = 64;
 
     /** What a tile lookup found. */
     public sealed interface Lookup permits Hit, Miss, Invalid, Unavailable {}
@@ -56,6 +71,10 @@ public final class RedisTier implements AutoCloseable {
     private final Thread connector;
     private volatile LettuceConnections connections;
     private volatile boolean closed;
+    /** Refusal reasons already logged, so that a refusal repeated by every request is said once. */
+    private final Set<String> loggedRefusals = ConcurrentHashMap.newKeySet();
+    /** The pause before the next connect; touched by the starting thread, then by the connector thread it starts. */
+    private Duration retryPause;
 
     private RedisTier(FleetConfig config, TierKeys keys) {
         this.config = config;
@@ -63,6 +82,7 @@ public final class RedisTier implements AutoCloseable {
         this.breaker = new CircuitBreaker(config.breakerFailures(), config.breakerOpenFor());
         this.tileTtl = SetArgs.Builder.px(config.tileTtl());
         this.connector = Thread.ofVirtual().name("redis-tier-connector").unstarted(this::connectUntilDone);
+        this.retryPause = config.breakerOpenFor();
     }
 
     /**
@@ -158,7 +178,7 @@ public final class RedisTier implements AutoCloseable {
         } catch (RuntimeException e) {
             replies.add(CompletableFuture.failedFuture(e));
         }
-        return report(CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)))
+        return report(CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)), "SET or INCR")
                 .thenRun(metrics.metatilesWritten::increment);
     }
 
@@ -183,15 +203,21 @@ public final class RedisTier implements AutoCloseable {
             return CompletableFuture.failedFuture(new TierUnavailableException(state()));
         }
         CompletableFuture<T> reply;
+        String name = "a command";
         try {
-            reply = command.apply(current.reader()).toCompletableFuture();
+            RedisFuture<T> sent = command.apply(current.reader());
+            if (sent instanceof RedisCommand<?, ?, ?> redisCommand) {
+                name = redisCommand.getType().toString();
+            }
+            reply = sent.toCompletableFuture();
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        return report(reply);
+        return report(reply, name);
     }
 
-    private <T> CompletableFuture<T> report(CompletableFuture<T> reply) {
+    /** Reports {@code reply}'s outcome to the breaker and the counters; {@code command} names it in a refusal's log line. */
+    private <T> CompletableFuture<T> report(CompletableFuture<T> reply, String command) {
         // Lettuce times every command out itself; this bound only catches a reply it never completes.
         return reply.orTimeout(config.commandTimeout().toMillis() * 2, TimeUnit.MILLISECONDS)
                 .whenComplete((value, failure) -> {
@@ -199,7 +225,11 @@ public final class RedisTier implements AutoCloseable {
                         breaker.onSuccess();
                     } else {
                         metrics.failures.increment();
-                        breaker.onFailure();
+                        if (noteRefusal(failure, "Redis refused " + command)) {
+                            breaker.trip();
+                        } else {
+                            breaker.onFailure();
+                        }
                     }
                 });
     }
@@ -243,6 +273,25 @@ public final class RedisTier implements AutoCloseable {
         return e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
+    /**
+     * Counts {@code failure} as a refusal if it is one, and logs its reason the first time.
+     *
+     * @return whether it was a refusal
+     */
+    private boolean noteRefusal(Throwable failure, String what) {
+        Optional<String> refusal = Refusal.of(failure);
+        if (refusal.isEmpty()) {
+            return false;
+        }
+        metrics.refusals.increment();
+        metrics.lastRefusal = what + ": " + refusal.get();
+        if (loggedRefusals.size() < MAX_LOGGED_REFUSALS && loggedRefusals.add(refusal.get())) {
+            LOG.severe(() -> "fleet tier: " + what + " (" + config.endpoint() + "): " + refusal.get()
+                    + "; rendering locally. Check the user, password, ACL rules and TLS settings (docs/fleet.md, Security)");
+        }
+        return true;
+    }
+
     private boolean tryConnect() {
         try {
             LettuceConnections opened = LettuceConnections.open(config);
@@ -253,11 +302,17 @@ public final class RedisTier implements AutoCloseable {
                 }
                 connections = opened;
             }
-            LOG.info(() -> "fleet tier connected to " + endpoint());
+            LOG.info(() -> "fleet tier connected to " + config.endpoint());
             return true;
         } catch (RuntimeException e) {
+            metrics.connectFailures.increment();
+            if (noteRefusal(e, "connect refused")) {
+                retryPause = min(retryPause.multipliedBy(2), MAX_REFUSED_RETRY);
+                return false;
+            }
+            retryPause = config.breakerOpenFor();
             // Said once; the retries every second would fill the log of a server whose Redis stays away.
-            LOG.log(connector.isAlive() ? Level.FINE : Level.WARNING, () -> "fleet tier: " + endpoint() + " unreachable ("
+            LOG.log(connector.isAlive() ? Level.FINE : Level.WARNING, () -> "fleet tier: " + config.endpoint() + " unreachable ("
                     + describe(e) + "); retrying every " + config.breakerOpenFor().toMillis() + " ms, rendering locally meanwhile");
             return false;
         }
@@ -266,15 +321,15 @@ public final class RedisTier implements AutoCloseable {
     private void connectUntilDone() {
         while (!closed && !tryConnect()) {
             try {
-                Thread.sleep(config.breakerOpenFor());
+                Thread.sleep(retryPause);
             } catch (InterruptedException e) {
                 return;
             }
         }
     }
 
-    private String endpoint() {
-        return config.isCluster() ? "Redis Cluster " + config.clusterSeeds() : String.valueOf(config.standalone());
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     @Override

@@ -15,6 +15,10 @@ public final class TierMetrics {
     final LongAdder lockWaits = new LongAdder();
     final LongAdder lockTakeovers = new LongAdder();
     final LongAdder waitsGivenUp = new LongAdder();
+    final LongAdder connectFailures = new LongAdder();
+    final LongAdder refusals = new LongAdder();
+    /** Redis's or TLS's words for the latest refusal, or null while there was none. */
+    volatile String lastRefusal;
 
     /**
      * @param hits             tile lookups answered with a valid value
@@ -27,13 +31,26 @@ public final class TierMetrics {
      * @param lockWaits        times this server waited for another server's render
      * @param lockTakeovers    locks taken after the holder's lock had gone without its tiles appearing
      * @param waitsGivenUp     waits that ended in a local render without the lock
+     * @param connectFailures  attempts to connect that failed, refused or not
+     * @param refusals         connects and commands Redis or TLS refused: a wrong password, a missing
+     *                         ACL rule, an untrusted or wrong-host certificate (an operator must act)
      */
     public record Snapshot(long hits, long misses, long invalidValues, long failures, long shortCircuited,
                            long metatilesWritten, long locksAcquired, long lockWaits, long lockTakeovers,
-                           long waitsGivenUp) {}
+                           long waitsGivenUp, long connectFailures, long refusals) {}
 
     public Snapshot snapshot() {
         return new Snapshot(hits.sum(), misses.sum(), invalidValues.sum(), failures.sum(), shortCircuited.sum(),
-                metatilesWritten.sum(), locksAcquired.sum(), lockWaits.sum(), lockTakeovers.sum(), waitsGivenUp.sum());
+                metatilesWritten.sum(), locksAcquired.sum(), lockWaits.sum(), lockTakeovers.sum(), waitsGivenUp.sum(),
+                connectFailures.sum(), refusals.sum());
+    }
+
+    /**
+     * The latest refusal in Redis's or the TLS stack's words (never a password), for {@code /health}.
+     *
+     * @return e.g. {@code WRONGPASS invalid username-password pair or user is disabled.}, or null if none
+     */
+    public String lastRefusal() {
+        return lastRefusal;
     }
 }

@@ -261,6 +261,11 @@ public final class FleetTiles implements AutoCloseable {
         return tier.metrics().snapshot();
     }
 
+    /** The latest refusal by Redis or TLS (wrong password, missing ACL rule, bad certificate), or null; never a secret. */
+    public String lastRefusal() {
+        return tier.metrics().lastRefusal();
+    }
+
     /** Metatile renders the whole fleet has published, or empty when Redis cannot say now. */
     public OptionalLong fleetRenders() {
         return tier.fleetRenders();
@@ -283,6 +288,10 @@ public final class FleetTiles implements AutoCloseable {
                 TierMetrics.Snapshot::shortCircuited);
         counter(registry, "fleet.metatiles.published", "Rendered metatiles stored in Redis",
                 TierMetrics.Snapshot::metatilesWritten);
+        counter(registry, "fleet.tier.connect.failures", "Attempts to connect to Redis that failed",
+                TierMetrics.Snapshot::connectFailures);
+        counter(registry, "fleet.tier.refusals", "Connects and commands refused: wrong password, missing ACL rule, bad certificate",
+                TierMetrics.Snapshot::refusals);
         counter(registry, "fleet.locks.acquired", "Fleet render locks taken", TierMetrics.Snapshot::locksAcquired);
         counter(registry, "fleet.locks.waits", "Waits for another server's render", TierMetrics.Snapshot::lockWaits);
         counter(registry, "fleet.locks.takeovers", "Locks taken after a holder vanished without its tiles",

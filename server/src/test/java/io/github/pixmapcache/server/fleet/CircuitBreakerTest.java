@@ -29,6 +29,22 @@ class CircuitBreakerTest {
     }
 
     @Test
+    void aTripOpensAtOnceFromClosedOrHalfOpenAndCountsOneOpening() {
+        assertTrue(breaker.tryAcquire());
+        breaker.trip();
+        assertEquals(State.OPEN, breaker.state());
+        assertFalse(breaker.tryAcquire());
+        breaker.trip(); // already open: the open period does not start again
+        now.addAndGet(100);
+        assertTrue(breaker.tryAcquire());
+        assertEquals(State.HALF_OPEN, breaker.state());
+        breaker.trip(); // the probe refused
+        assertEquals(State.OPEN, breaker.state());
+        assertFalse(breaker.tryAcquire());
+        assertEquals(2, breaker.openings());
+    }
+
+    @Test
     void aSuccessResetsTheCount() {
         fail(2);
         breaker.onSuccess();

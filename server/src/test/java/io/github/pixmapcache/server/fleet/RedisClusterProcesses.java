@@ -17,12 +17,19 @@ public final class RedisClusterProcesses implements AutoCloseable {
     }
 
     public static RedisClusterProcesses start() throws IOException, InterruptedException {
+        return start(RedisProcess.Launch.PLAIN);
+    }
+
+    /** Three nodes started as {@code launch} says (a TLS launch puts the cluster bus on TLS too), joined into one cluster. */
+    public static RedisClusterProcesses start(RedisProcess.Launch launch) throws IOException, InterruptedException {
         List<RedisProcess> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                nodes.add(RedisProcess.startClusterNode());
+                nodes.add(RedisProcess.startClusterNode(launch));
             }
-            List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+            List<String> create = new ArrayList<>(List.of("redis-cli"));
+            create.addAll(launch.cliArgs());
+            create.addAll(List.of("--cluster", "create"));
             nodes.forEach(node -> create.add(node.hostAndPort()));
             create.add("--cluster-yes");
             RedisProcess.run(create);

@@ -19,41 +19,70 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real {@code redis-server} on a free loopback port, for one test: throw-away (no RDB, no AOF),
  * its files in its own temporary folder, stopped by its own process id (SIGKILL, SIGSTOP, SIGCONT
- * are sent to that pid and nothing else).
+ * are sent to that pid and nothing else). A {@link Launch#tls TLS} one listens on its TLS port only.
  */
 public final class RedisProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * How to start and talk to a redis-server.
+     *
+     * @param serverArgs more {@code redis-server} arguments (TLS files, ACL users, cluster mode)
+     * @param cliArgs    the {@code redis-cli} arguments it needs (TLS, an admin password)
+     * @param tls        whether its one port is a TLS port ({@code --port 0 --tls-port N})
+     */
+    public record Launch(List<String> serverArgs, List<String> cliArgs, boolean tls) {
+        static final Launch PLAIN = new Launch(List.of(), List.of(), false);
+
+        Launch clusterNode() {
+            List<String> args = new ArrayList<>(serverArgs);
+            args.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "3000"));
+            if (tls) {
+                args.addAll(List.of("--tls-cluster", "yes"));
+            }
+            return new Launch(args, cliArgs, tls);
+        }
+    }
+
     private final int port;
     private final Path dir;
-    private final List<String> extraArgs;
+    private final Launch launch;
     private final Process process;
 
-    private RedisProcess(int port, Path dir, List<String> extraArgs, Process process) {
+    private RedisProcess(int port, Path dir, Launch launch, Process process) {
         this.port = port;
         this.dir = dir;
-        this.extraArgs = extraArgs;
+        this.launch = launch;
         this.process = process;
     }
 
     /** A standalone Redis on a free port. */
     public static RedisProcess start() throws IOException {
-        return startOnFreePort(List.of(), false);
+        return start(Launch.PLAIN);
+    }
+
+    /** A standalone Redis on a free port, started and reached as {@code launch} says. */
+    public static RedisProcess start(Launch launch) throws IOException {
+        return startOnFreePort(launch, false);
     }
 
     /** A cluster-enabled node (its bus port, port + 10000, free too), not yet part of a cluster. */
     public static RedisProcess startClusterNode() throws IOException {
-        return startOnFreePort(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                "--cluster-node-timeout", "3000"), true);
+        return startClusterNode(Launch.PLAIN);
     }
 
-    private static RedisProcess startOnFreePort(List<String> extraArgs, boolean needsBusPort) throws IOException {
+    /** A cluster-enabled node started as {@code launch} says (with TLS on the cluster bus too), not yet part of a cluster. */
+    public static RedisProcess startClusterNode(Launch launch) throws IOException {
+        return startOnFreePort(launch.clusterNode(), true);
+    }
+
+    private static RedisProcess startOnFreePort(Launch launch, boolean needsBusPort) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < 10; attempt++) {
             int port = freePort(needsBusPort);
             try {
-                return startOn(port, Files.createTempDirectory("redis-" + port + "-"), extraArgs);
+                return startOn(port, Files.createTempDirectory("redis-" + port + "-"), launch);
             } catch (IOException e) {
                 last = e; // the port was taken between the probe and the bind: try another
             }
@@ -61,23 +90,25 @@ public final class RedisProcess implements AutoCloseable {
         throw last;
     }
 
-    private static RedisProcess startOn(int port, Path dir, List<String> extraArgs) throws IOException {
-        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+    private static RedisProcess startOn(int port, Path dir, Launch launch) throws IOException {
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        command.addAll(launch.tls() ? List.of("--port", "0", "--tls-port", Integer.toString(port))
+                : List.of("--port", Integer.toString(port)));
+        command.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
                 "--daemonize", "no", "--protected-mode", "no"));
-        command.addAll(extraArgs);
+        command.addAll(launch.serverArgs());
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
-        RedisProcess redis = new RedisProcess(port, dir, extraArgs, process);
+        RedisProcess redis = new RedisProcess(port, dir, launch, process);
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException("redis-server on port " + port + " exited with " + process.exitValue()
                         + ": " + Files.readString(dir.resolve("redis.log")));
             }
-            if (redis.answersPing()) {
+            if (launch.tls() ? redis.log().contains("Ready to accept connections") : redis.answersPing()) {
                 return redis;
             }
             sleep(Duration.ofMillis(20));
@@ -86,12 +117,17 @@ public final class RedisProcess implements AutoCloseable {
         throw new IOException("redis-server on port " + port + " did not answer PING within " + START_TIMEOUT);
     }
 
+    /** What the redis-server has written to its log so far. */
+    public String log() throws IOException {
+        return Files.readString(dir.resolve("redis.log"));
+    }
+
     /** A new, empty redis-server on the same port, after this one was killed. */
     public RedisProcess restartEmpty() throws IOException {
         if (process.isAlive()) {
             throw new IllegalStateException("redis-server pid " + pid() + " on port " + port + " still runs");
         }
-        return startOn(port, Files.createTempDirectory("redis-" + port + "-"), extraArgs);
+        return startOn(port, Files.createTempDirectory("redis-" + port + "-"), launch);
     }
 
     public int port() {
@@ -102,8 +138,14 @@ public final class RedisProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** {@code redis://127.0.0.1:PORT}, or {@code rediss://} for a TLS one. */
     public URI uri() {
-        return URI.create("redis://127.0.0.1:" + port);
+        return URI.create((launch.tls() ? "rediss" : "redis") + "://127.0.0.1:" + port);
+    }
+
+    /** The {@code redis-cli} arguments this one needs (TLS, admin password). */
+    public List<String> cliArgs() {
+        return launch.cliArgs();
     }
 
     public String hostAndPort() {
@@ -138,6 +180,7 @@ public final class RedisProcess implements AutoCloseable {
     /** Runs {@code redis-cli -p PORT args...} and returns its output. */
     public String cli(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
+        command.addAll(launch.cliArgs());
         command.addAll(List.of(args));
         return run(command);
     }
