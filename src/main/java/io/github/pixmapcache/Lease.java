@@ -4,7 +4,6 @@ import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.jfr.CacheEvents;
 import io.github.pixmapcache.internal.jfr.SharedLeaseCloseEvent;
 import io.github.pixmapcache.internal.leak.LeakDetector;
-import io.github.pixmapcache.internal.memory.NativeMemory;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -35,9 +34,7 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
         // A sampled lease's scope carries a leak watch; the release captures the protection only.
         LeakDetector leaks = context.leaks();
         Consumer<MemorySegment> leakWatch = leaks.sample() ? leaks.track(() -> context.reclaimer().release(entry, guard), entry) : null;
-        // The view: read-only, scoped to this lease's arena, cut from the block's address alone.
-        this.pixmap = Pixmap.wrap(NativeMemory.readOnlyView(entry.address(), entry.byteSize(), scope, leakWatch),
-                entry.width(), entry.height(), entry.format());
+        this.pixmap = Pixmap.viewOf(entry, scope, leakWatch);
     }
 
     @Override
