@@ -1,5 +1,6 @@
 package io.github.pixmapcache;
 
+import io.github.pixmapcache.internal.concurrent.ThreadState;
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.index.KeyTable;
 import io.github.pixmapcache.internal.jfr.CacheEvents;
@@ -7,7 +8,6 @@ import io.github.pixmapcache.internal.jfr.LoadEvent;
 import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.internal.memory.NativeAllocator;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
-import io.github.pixmapcache.internal.reclaim.ThreadIndex;
 import io.github.pixmapcache.internal.stats.StatsCounter;
 import java.lang.foreign.Arena;
 import java.util.concurrent.CompletableFuture;
@@ -230,16 +230,17 @@ public final class PixmapCache<K> implements AutoCloseable {
      */
     public PixmapLease find(K key) {
         // One allocation site for every hit, fed by values only (see "The find path").
-        int guard = protectedHit(key);
+        ThreadState me = ThreadState.current();  // one lookup: its stripe, its ring, its leak sampling
+        int guard = protectedHit(key, me.index());
         Entry entry;
         if (guard >= 0) {
             entry = reclaimer.protectedEntry(guard);
-        } else if (guard == Reclaimer.NO_SLOT && (entry = pinnedHit(key)) != null) {
+        } else if (guard == Reclaimer.NO_SLOT && (entry = pinnedHit(key, me.index())) != null) {
             guard = Reclaimer.COUNTED;
         } else {
             return null;
         }
-        return new Lease.Confined(leases, entry, guard);
+        return new Lease.Confined(leases, entry, guard, me);
     }
 
     /**
@@ -252,16 +253,17 @@ public final class PixmapCache<K> implements AutoCloseable {
      * @throws IllegalStateException if the cache is closed
      */
     public PixmapLease find(Key key) {
-        int guard = protectedHit(key);
+        ThreadState me = ThreadState.current();  // one lookup: its stripe, its ring, its leak sampling
+        int guard = protectedHit(key, me.index());
         Entry entry;
         if (guard >= 0) {
             entry = reclaimer.protectedEntry(guard);
-        } else if (guard == Reclaimer.NO_SLOT && (entry = pinnedHit(key)) != null) {
+        } else if (guard == Reclaimer.NO_SLOT && (entry = pinnedHit(key, me.index())) != null) {
             guard = Reclaimer.COUNTED;
         } else {
             return null;
         }
-        return new Lease.Confined(leases, entry, guard);
+        return new Lease.Confined(leases, entry, guard, me);
     }
 
     /**
@@ -294,11 +296,12 @@ public final class PixmapCache<K> implements AutoCloseable {
      */
     public <R> R read(K key, Function<? super Pixmap, ? extends R> reader) {
         Require.notNull("reader", reader);
-        int guard = protectedHit(key);
+        int thread = ThreadState.current().index();
+        int guard = protectedHit(key, thread);
         if (guard >= 0) {
             return readUnder(reclaimer.protectedEntry(guard), guard, reader);
         }
-        Entry pinned = guard == Reclaimer.NO_SLOT ? pinnedHit(key) : null;
+        Entry pinned = guard == Reclaimer.NO_SLOT ? pinnedHit(key, thread) : null;
         return pinned == null ? null : readUnder(pinned, Reclaimer.COUNTED, reader);
     }
 
@@ -317,11 +320,12 @@ public final class PixmapCache<K> implements AutoCloseable {
      */
     public <R> R read(Key key, Function<? super Pixmap, ? extends R> reader) {
         Require.notNull("reader", reader);
-        int guard = protectedHit(key);
+        int thread = ThreadState.current().index();
+        int guard = protectedHit(key, thread);
         if (guard >= 0) {
             return readUnder(reclaimer.protectedEntry(guard), guard, reader);
         }
-        Entry pinned = guard == Reclaimer.NO_SLOT ? pinnedHit(key) : null;
+        Entry pinned = guard == Reclaimer.NO_SLOT ? pinnedHit(key, thread) : null;
         return pinned == null ? null : readUnder(pinned, Reclaimer.COUNTED, reader);
     }
 
@@ -343,10 +347,9 @@ public final class PixmapCache<K> implements AutoCloseable {
      * {@link Reclaimer#NO_SLOT} (nothing counted: the caller falls back to a counted pin), or -1
      * for a miss, counted.
      */
-    private int protectedHit(K key) {
+    private int protectedHit(K key, int thread) {
         Require.notNull("key", key);
         ensureOpen();
-        int thread = ThreadIndex.current();  // the stripe of its hazard slots and read-buffer ring
         Entry retired = null;
         while (true) {
             Entry entry = engine.keyed(key);
@@ -365,11 +368,10 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** As {@link #protectedHit(Object)}, for the entry {@code key} names. */
-    private int protectedHit(Key key) {
+    /** As {@link #protectedHit(Object, int)}, for the entry {@code key} names. */
+    private int protectedHit(Key key, int thread) {
         requireOwn(key);
         ensureOpen();
-        int thread = ThreadIndex.current();
         Entry retired = null;
         while (true) {
             Entry entry = entryOf(key);
@@ -388,14 +390,14 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** The entry under {@code key}, pinned and counted as a hit, or null, counted as a miss. */
-    private Entry pinnedHit(K key) {
+    /** The entry under {@code key}, pinned and counted as a hit by thread {@code thread}, or null, counted as a miss. */
+    private Entry pinnedHit(K key, int thread) {
         Entry entry = pinned(key);
-        return entry == null ? recordMiss() : recordHit(entry);
+        return entry == null ? recordMiss() : recordHit(entry, thread);
     }
 
-    /** The entry {@code key} names, pinned and counted as a hit, or null, counted as a miss. */
-    private Entry pinnedHit(Key key) {
+    /** The entry {@code key} names, pinned and counted as a hit by thread {@code thread}, or null, counted as a miss. */
+    private Entry pinnedHit(Key key, int thread) {
         Entry unpinnable = null;
         while (true) {
             Entry entry = entryOf(key);
@@ -403,7 +405,7 @@ public final class PixmapCache<K> implements AutoCloseable {
                 return recordMiss();
             }
             if (entry.tryPin()) {
-                return recordHit(entry);
+                return recordHit(entry, thread);
             }
             unpinnable = entry;  // freed under us, so its slot is released by now: look again
         }
@@ -431,13 +433,9 @@ public final class PixmapCache<K> implements AutoCloseable {
         return entry != null && entry.key() == key ? entry : null;
     }
 
-    private Entry recordHit(Entry pinned) {
-        recordHit(pinned, ThreadIndex.current());
-        return pinned;
-    }
-
-    private void recordHit(Entry entry, int thread) {
+    private Entry recordHit(Entry entry, int thread) {
         engine.recordHit(entry, thread);
+        return entry;
     }
 
     private Entry recordMiss() {
@@ -574,12 +572,13 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     /** A lease on a pinned entry that another caller loaded: a read, though not counted as a hit. */
     private PixmapLease readLease(Entry pinned) {
-        engine.recordRead(pinned, ThreadIndex.current());
-        return countedLease(pinned);
+        ThreadState me = ThreadState.current();
+        engine.recordRead(pinned, me.index());
+        return new Lease.Confined(leases, pinned, Reclaimer.COUNTED, me);
     }
 
     private PixmapLease countedLease(Entry pinned) {
-        return new Lease.Confined(leases, pinned, Reclaimer.COUNTED);
+        return new Lease.Confined(leases, pinned, Reclaimer.COUNTED, ThreadState.current());
     }
 
     /* ---------------------------------------------------------------- Removing */

@@ -1,11 +1,11 @@
 package io.github.pixmapcache.internal.leak;
 
+import io.github.pixmapcache.internal.concurrent.ThreadState;
 import io.github.pixmapcache.internal.jfr.CacheEvents;
 import java.lang.System.Logger;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  *   <li>{@code off}: nothing is tracked; a leaked lease pins its memory until the JVM exits.
  *   <li>{@code sampled} (the default): about one lease in {@value #SAMPLING_INTERVAL} is tracked,
  *       without a stack trace (as Netty's {@code SIMPLE} level): a report names the pixmap and the
- *       acquiring thread. An untracked lease costs one thread-local random draw and allocates
+ *       acquiring thread. An untracked lease costs one xorshift step on its thread's state and allocates
  *       nothing; a tracked one a cleaner registration and a close action (about a microsecond).
  *   <li>{@code all}: every lease is tracked with the stack that acquired it: tens of microseconds
  *       per lease once C2 has inlined the caller's frames, for tests and debugging.
@@ -70,11 +70,14 @@ public final class LeakDetector {
         }
     }
 
-    /** Whether the lease being acquired now is to be tracked; cheap enough for every find. */
-    public boolean sample() {
+    /**
+     * Whether the lease being acquired now by the thread whose state is {@code me} is to be tracked;
+     * a few instructions on the thread's own state, cheap enough for every find.
+     */
+    public boolean sample(ThreadState me) {
         return switch (level) {
             case OFF -> false;
-            case SAMPLED -> ThreadLocalRandom.current().nextInt(SAMPLING_INTERVAL) == 0;
+            case SAMPLED -> me.oneIn(SAMPLING_INTERVAL);
             case ALL -> true;
         };
     }
