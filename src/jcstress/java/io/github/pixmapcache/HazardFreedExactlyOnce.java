@@ -18,8 +18,9 @@ import org.openjdk.jcstress.infra.results.II_Result;
 /**
  * Claim: a block is freed exactly once, though hazard slots are cleared with a release store and
  * every releaser and scanner may try to free it. Two readers hold hazard slots on the entry (in two
- * stripes); one releases its slot, the other releases its slot and then scans the deferred list (as
- * the next mutation does), while the cache drops its counted reference (retiring the entry). r1:
+ * stripes). One thread releases the first slot and then scans the deferred list (as the next
+ * mutation does); the other drops the cache's counted reference (retiring the entry) and then
+ * releases the second slot, so that retirement, both releases and the scan race. r1:
  * blocks freed when the actors are done (0 if the last release raced a scan and deferred the
  * block); r2: blocks freed after one more scan, which must be exactly 1 (the test allocator throws
  * on a double free: -1).
@@ -42,21 +43,19 @@ public class HazardFreedExactlyOnce {
     private volatile boolean threw;
 
     @Actor
-    public void firstReaderReleases() {
-        guard(() -> reclaimer.release(entry, first));
-    }
-
-    @Actor
-    public void secondReaderReleasesAndScans() {
+    public void firstReaderReleasesThenScans() {
         guard(() -> {
-            reclaimer.release(entry, second);
+            reclaimer.release(entry, first);
             reclaimer.freeDeferred();
         });
     }
 
     @Actor
-    public void cacheDropsItsReference() {
-        guard(() -> reclaimer.release(entry, Reclaimer.COUNTED));
+    public void cacheDropsItsReferenceThenSecondReaderReleases() {
+        guard(() -> {
+            reclaimer.release(entry, Reclaimer.COUNTED);
+            reclaimer.release(entry, second);
+        });
     }
 
     @Arbiter
