@@ -279,7 +279,7 @@ public final class PixmapCache<K> implements AutoCloseable {
      *
      * <pre>{@code
      * int argb = cache.read(key, pixmap -> pixmap.getArgb(7, 7));            // null on a miss
-     * byte[] png = cache.read(key, pixmap -> encode(pixmap));                  // copies out while pinned
+     * byte[] copy = cache.read(key, pixmap -> pixmap.segment().toArray(ValueLayout.JAVA_BYTE)); // copies out
      * }</pre>
      *
      * <p>The pixmap is confined to the calling thread: the reader may not hand it to another thread
