@@ -35,6 +35,8 @@ public final class ReadBuffer<E> {
     private static final int CURSOR_STRIDE = 16;
     private static final int HEAD = 0;
     private static final int TAIL = 1;
+    /** Yields of a drainer waiting for a claimed slot to be written before it gives up: milliseconds. */
+    private static final int AWAIT_YIELDS = 1 << 12;
     /** What a claimed slot holds for a read that {@code wanted} refused: counted, but no reference. */
     private static final Object UNWANTED = new Object();
 
@@ -109,8 +111,9 @@ public final class ReadBuffer<E> {
 
     /**
      * As {@link #drainTo}, after elements were made unwanted: also waits for every slot claimed
-     * but not yet written (a reader between its claim and its store, a few instructions), so that
-     * no reader can leave behind a reference to an element that was unwanted before this call.
+     * but not yet written (a reader between its claim and its store, a few instructions; bounded
+     * at milliseconds), so that no reader can leave behind a reference to an element that was
+     * unwanted before this call.
      * The caller must make the elements unwanted with a volatile write before it calls this.
      */
     public void drainAll(Consumer<? super E> consumer) {
@@ -140,15 +143,11 @@ public final class ReadBuffer<E> {
         for (; head < tail; head++) {
             int index = ring * SLOT_STRIDE + ((int) head & RING_MASK);
             Object element = SLOT.getAcquire(slots, index);
-            if (element == null && !awaitClaimed) {
-                break;  // claimed but not yet written: pick it up next time
+            if (element == null && awaitClaimed) {
+                element = awaitWritten(index);
             }
-            for (int spins = 0; element == null; element = SLOT.getAcquire(slots, index)) {
-                if (++spins % 64 == 0) {
-                    Thread.yield();  // the reader was descheduled between its claim and its store
-                } else {
-                    Thread.onSpinWait();
-                }
+            if (element == null) {
+                break;  // claimed but not yet written: pick it up next time
             }
             SLOT.setOpaque(slots, index, null);
             if (element != UNWANTED) {
@@ -156,5 +155,24 @@ public final class ReadBuffer<E> {
             }
         }
         CURSOR.setRelease(cursors, cursor + HEAD, head);
+    }
+
+    /**
+     * The element a reader is about to store at {@code index}: it claimed the slot a few
+     * instructions ago, unless it was descheduled meanwhile. Gives up (null) after
+     * {@value #AWAIT_YIELDS} yields, so that a reader that died between claim and store (a
+     * StackOverflowError) cannot stall the drainer for ever.
+     */
+    private Object awaitWritten(int index) {
+        Object element = SLOT.getAcquire(slots, index);
+        for (int spins = 1; element == null && spins < AWAIT_YIELDS * 64; spins++) {
+            if (spins % 64 == 0) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+            element = SLOT.getAcquire(slots, index);
+        }
+        return element;
     }
 }
