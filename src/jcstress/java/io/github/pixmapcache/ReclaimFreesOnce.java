@@ -5,7 +5,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
-import io.github.pixmapcache.internal.reclaim.ThreadIndex;
+import io.github.pixmapcache.internal.concurrent.ThreadState;
 import io.github.pixmapcache.internal.stats.StatsCounter;
 import io.github.pixmapcache.testing.TestAllocator;
 import org.openjdk.jcstress.annotations.Actor;
@@ -42,7 +42,7 @@ public class ReclaimFreesOnce {
     public void readerRetiresThenReleases(III_Result r) {
         guard(() -> {
             // The entry is live: only this thread retires it.
-            int slot = reclaimer.tryProtect(entry, ThreadIndex.current());
+            int slot = reclaimer.tryProtect(entry, ThreadState.current().index());
             r.r1 = slot >= 0 ? 1 : 0;
             reclaimer.release(entry, Reclaimer.COUNTED);
             if (slot >= 0) {
@@ -54,7 +54,7 @@ public class ReclaimFreesOnce {
     @Actor
     public void readerHandsOverToACount(III_Result r) {
         guard(() -> {
-            int slot = reclaimer.tryProtect(entry, ThreadIndex.current());
+            int slot = reclaimer.tryProtect(entry, ThreadState.current().index());
             if (slot >= 0) {
                 r.r2 = 1;
                 boolean pinned = entry.pinUnlessFreed();  // held by the slot, so it cannot fail
@@ -70,6 +70,7 @@ public class ReclaimFreesOnce {
 
     @Arbiter
     public void countFrees(III_Result r) {
+        reclaimer.freeDeferred();  // what the next cache mutation does
         r.r3 = threw ? -1 : (int) allocator.frees();
     }
 

@@ -73,7 +73,7 @@ final class Engine<K> {
     @GuardedBy("lock")
     private final EvictionOrder<Entry> evictionOrder;
     /** Reads recorded without the lock; drained under it. */
-    private final ReadBuffer<Entry> reads = new ReadBuffer<>();
+    private final ReadBuffer<Entry> reads = new ReadBuffer<>(Entry::isCachedNow);
     /** Applies one drained read to the eviction order. */
     @GuardedBy("lock")
     private final Consumer<Entry> applyRead;
@@ -410,13 +410,13 @@ final class Engine<K> {
         /**
          * Ends the operation: drains the reads of detached entries, unlocks, and then drops the
          * cache's references to detached entries, frees discarded blocks and disposes retired
-         * tables, in that order, with no lock held.
+         * tables, in that order, with no lock held; last, frees the deferred blocks no reader holds any more.
          */
         @Override
         public void close() {
             try {
                 if (!releases.detached().isEmpty()) {
-                    drainReads();
+                    reads.drainAll(applyRead);  // and waits for reads claimed before the detach: see ReadBuffer
                 }
             } finally {
                 lock.unlock();
@@ -429,6 +429,7 @@ final class Engine<K> {
                 blocks.free(block.address, block.byteSize);
             }
             releases.disposeRetiredTables();
+            reclaimer.freeDeferred();  // blocks whose last reader raced a scan (see Reclaimer)
         }
     }
 

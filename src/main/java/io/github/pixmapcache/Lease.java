@@ -1,10 +1,10 @@
 package io.github.pixmapcache;
 
+import io.github.pixmapcache.internal.concurrent.ThreadState;
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.jfr.CacheEvents;
 import io.github.pixmapcache.internal.jfr.SharedLeaseCloseEvent;
 import io.github.pixmapcache.internal.leak.LeakDetector;
-import io.github.pixmapcache.internal.memory.NativeMemory;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -26,18 +26,19 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
     private final Arena scope;
     private final Pixmap pixmap;
 
-    /** Takes over the protection {@code guard} of {@code entry}, which the caller holds. */
-    private Lease(LeaseContext context, Entry entry, int guard, Arena scope) {
+    /**
+     * Takes over the protection {@code guard} of {@code entry}, which the caller holds; {@code me}
+     * is the acquiring thread's state, whose random draw decides whether the lease is tracked.
+     */
+    private Lease(LeaseContext context, Entry entry, int guard, Arena scope, ThreadState me) {
         this.context = context;
         this.entry = entry;
         this.guard = guard;
         this.scope = scope;
         // A sampled lease's scope carries a leak watch; the release captures the protection only.
         LeakDetector leaks = context.leaks();
-        Consumer<MemorySegment> leakWatch = leaks.sample() ? leaks.track(() -> context.reclaimer().release(entry, guard), entry) : null;
-        // The view: read-only, scoped to this lease's arena, cut from the block's address alone.
-        this.pixmap = Pixmap.wrap(NativeMemory.readOnlyView(entry.address(), entry.byteSize(), scope, leakWatch),
-                entry.width(), entry.height(), entry.format());
+        Consumer<MemorySegment> leakWatch = leaks.sample(me) ? leaks.track(() -> context.reclaimer().release(entry, guard), entry) : null;
+        this.pixmap = Pixmap.viewOf(entry, scope, leakWatch);
     }
 
     @Override
@@ -55,7 +56,7 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
         if (!scope.scope().isAlive() || !entry.pinUnlessFreed()) {
             throw closed();
         }
-        return new Shared(context, entry);
+        return new Shared(context, entry, ThreadState.current());
     }
 
     /** Kills the view, then drops the protection; the order is what makes a leaked segment harmless. */
@@ -84,8 +85,8 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
      */
     static final class Confined extends Lease {
         /** {@code guard} is a hazard slot this thread claimed, or {@link Reclaimer#COUNTED}. */
-        Confined(LeaseContext context, Entry entry, int guard) {
-            super(context, entry, guard, Arena.ofConfined());
+        Confined(LeaseContext context, Entry entry, int guard, ThreadState me) {
+            super(context, entry, guard, Arena.ofConfined(), me);
         }
 
         @Override
@@ -104,8 +105,8 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
         private final AtomicBoolean closing = new AtomicBoolean();
 
         /** Takes over a counted reference to {@code entry}. */
-        Shared(LeaseContext context, Entry entry) {
-            super(context, entry, Reclaimer.COUNTED, Arena.ofShared());
+        Shared(LeaseContext context, Entry entry, ThreadState me) {
+            super(context, entry, Reclaimer.COUNTED, Arena.ofShared(), me);
         }
 
         @Override

@@ -1,10 +1,13 @@
 package io.github.pixmapcache;
 
+import io.github.pixmapcache.internal.index.Entry;
+import io.github.pixmapcache.internal.memory.NativeMemory;
 import io.github.pixmapcache.internal.pixels.Argb;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.function.Consumer;
 
 /**
  * An image whose pixels live in native memory, in rows of {@link #stride()} bytes.
@@ -59,6 +62,15 @@ public final class Pixmap {
     /** A pixmap over {@code pixels}, which must hold {@code Require.pixmapBytes} of this shape. */
     static Pixmap wrap(MemorySegment pixels, int width, int height, PixelFormat format) {
         return new Pixmap(pixels, width, height, format);
+    }
+
+    /**
+     * A read-only view of {@code entry}'s pixels that lives exactly as long as {@code scope}, cut
+     * from the block's address alone; {@code onClose}, if not null, runs when the scope closes.
+     */
+    static Pixmap viewOf(Entry entry, Arena scope, Consumer<MemorySegment> onClose) {
+        return new Pixmap(NativeMemory.readOnlyView(entry.address(), entry.byteSize(), scope, onClose),
+                entry.width(), entry.height(), entry.format());
     }
 
     /** Bytes per row: width times bytes per pixel, rounded up to a multiple of 4. */

@@ -1,5 +1,6 @@
 package io.github.pixmapcache;
 
+import io.github.pixmapcache.internal.concurrent.ThreadState;
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.index.KeyTable;
 import io.github.pixmapcache.internal.jfr.CacheEvents;
@@ -7,13 +8,14 @@ import io.github.pixmapcache.internal.jfr.LoadEvent;
 import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.internal.memory.NativeAllocator;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
-import io.github.pixmapcache.internal.reclaim.ThreadIndex;
 import io.github.pixmapcache.internal.stats.StatsCounter;
+import java.lang.foreign.Arena;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A thread-safe cache of pixmaps in native memory, with the semantics of Qt's
@@ -228,16 +230,17 @@ public final class PixmapCache<K> implements AutoCloseable {
      */
     public PixmapLease find(K key) {
         // One allocation site for every hit, fed by values only (see "The find path").
-        int guard = protectedHit(key);
+        ThreadState me = ThreadState.current();  // one lookup: its stripe, its ring, its leak sampling
+        int guard = protectedHit(key, me.index());
         Entry entry;
         if (guard >= 0) {
             entry = reclaimer.protectedEntry(guard);
-        } else if (guard == Reclaimer.NO_SLOT && (entry = pinnedHit(key)) != null) {
+        } else if (guard == Reclaimer.NO_SLOT && (entry = pinnedHit(key, me.index())) != null) {
             guard = Reclaimer.COUNTED;
         } else {
             return null;
         }
-        return new Lease.Confined(leases, entry, guard);
+        return new Lease.Confined(leases, entry, guard, me);
     }
 
     /**
@@ -250,16 +253,93 @@ public final class PixmapCache<K> implements AutoCloseable {
      * @throws IllegalStateException if the cache is closed
      */
     public PixmapLease find(Key key) {
-        int guard = protectedHit(key);
+        ThreadState me = ThreadState.current();  // one lookup: its stripe, its ring, its leak sampling
+        int guard = protectedHit(key, me.index());
         Entry entry;
         if (guard >= 0) {
             entry = reclaimer.protectedEntry(guard);
-        } else if (guard == Reclaimer.NO_SLOT && (entry = pinnedHit(key)) != null) {
+        } else if (guard == Reclaimer.NO_SLOT && (entry = pinnedHit(key, me.index())) != null) {
             guard = Reclaimer.COUNTED;
         } else {
             return null;
         }
-        return new Lease.Confined(leases, entry, guard);
+        return new Lease.Confined(leases, entry, guard, me);
+    }
+
+    /**
+     * Runs {@code reader} on the pixmap under {@code key} and returns its result, or null on a miss
+     * without calling it. A hit makes the pixmap the most recently used, as {@link #find} does.
+     *
+     * <p>The pixmap stays pinned while {@code reader} runs, whatever happens to the entry meanwhile
+     * (eviction, removal, replacement, {@code clear()}, even {@code close()} from inside the reader).
+     * Its views live exactly as long as the call: once {@code reader} returns or throws, every access
+     * through the pixmap, its {@code segment()}, or any slice or buffer made from it throws
+     * {@link IllegalStateException}, so a view the reader lets out is harmless. Nothing is left to
+     * close, so nothing can leak: this is the cheapest way to read a cached pixmap.
+     *
+     * <pre>{@code
+     * int argb = cache.read(key, pixmap -> pixmap.getArgb(7, 7));            // null on a miss
+     * byte[] copy = cache.read(key, pixmap -> pixmap.segment().toArray(ValueLayout.JAVA_BYTE)); // copies out
+     * }</pre>
+     *
+     * <p>The pixmap is confined to the calling thread: the reader may not hand it to another thread
+     * (that thread's access throws {@link WrongThreadException}). The reader may call back into this
+     * cache, including {@code read} and {@code find} on other keys.
+     *
+     * @param key names the pixmap
+     * @param reader reads the pixmap and computes the result; must not keep the pixmap
+     * @param <R> the type of the result
+     * @return what {@code reader} returned (which may itself be null), or null on a miss
+     * @throws NullPointerException if {@code key} or {@code reader} is null
+     * @throws IllegalStateException if the cache is closed
+     * @throws RuntimeException whatever {@code reader} threw, after the pixmap was released
+     */
+    public <R> R read(K key, Function<? super Pixmap, ? extends R> reader) {
+        Require.notNull("reader", reader);
+        int thread = ThreadState.current().index();
+        int guard = protectedHit(key, thread);
+        if (guard >= 0) {
+            return readUnder(reclaimer.protectedEntry(guard), guard, reader);
+        }
+        Entry pinned = guard == Reclaimer.NO_SLOT ? pinnedHit(key, thread) : null;
+        return pinned == null ? null : readUnder(pinned, Reclaimer.COUNTED, reader);
+    }
+
+    /**
+     * As {@link #read(Object, Function)}, for the pixmap {@code key} names: runs {@code reader} on it
+     * and returns its result, or null without calling it if the key is invalid.
+     *
+     * @param key names the pixmap
+     * @param reader reads the pixmap and computes the result; must not keep the pixmap
+     * @param <R> the type of the result
+     * @return what {@code reader} returned, or null if the key is invalid
+     * @throws NullPointerException if {@code key} or {@code reader} is null
+     * @throws IllegalArgumentException if {@code key} belongs to another cache
+     * @throws IllegalStateException if the cache is closed
+     * @throws RuntimeException whatever {@code reader} threw, after the pixmap was released
+     */
+    public <R> R read(Key key, Function<? super Pixmap, ? extends R> reader) {
+        Require.notNull("reader", reader);
+        int thread = ThreadState.current().index();
+        int guard = protectedHit(key, thread);
+        if (guard >= 0) {
+            return readUnder(reclaimer.protectedEntry(guard), guard, reader);
+        }
+        Entry pinned = guard == Reclaimer.NO_SLOT ? pinnedHit(key, thread) : null;
+        return pinned == null ? null : readUnder(pinned, Reclaimer.COUNTED, reader);
+    }
+
+    /**
+     * Runs {@code reader} on a view of {@code entry}, which {@code guard} protects, scoped to an
+     * arena of this call; closes the arena (killing every view the reader let out) before it drops
+     * the protection, as a lease's close does.
+     */
+    private <R> R readUnder(Entry entry, int guard, Function<? super Pixmap, ? extends R> reader) {
+        try (Arena scope = Arena.ofConfined()) {
+            return reader.apply(Pixmap.viewOf(entry, scope, null));
+        } finally {
+            reclaimer.release(entry, guard);
+        }
     }
 
     /**
@@ -267,10 +347,9 @@ public final class PixmapCache<K> implements AutoCloseable {
      * {@link Reclaimer#NO_SLOT} (nothing counted: the caller falls back to a counted pin), or -1
      * for a miss, counted.
      */
-    private int protectedHit(K key) {
+    private int protectedHit(K key, int thread) {
         Require.notNull("key", key);
         ensureOpen();
-        int thread = ThreadIndex.current();  // the stripe of its hazard slots and read-buffer ring
         Entry retired = null;
         while (true) {
             Entry entry = engine.keyed(key);
@@ -289,11 +368,10 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** As {@link #protectedHit(Object)}, for the entry {@code key} names. */
-    private int protectedHit(Key key) {
+    /** As {@link #protectedHit(Object, int)}, for the entry {@code key} names. */
+    private int protectedHit(Key key, int thread) {
         requireOwn(key);
         ensureOpen();
-        int thread = ThreadIndex.current();
         Entry retired = null;
         while (true) {
             Entry entry = entryOf(key);
@@ -312,14 +390,14 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
     }
 
-    /** The entry under {@code key}, pinned and counted as a hit, or null, counted as a miss. */
-    private Entry pinnedHit(K key) {
+    /** The entry under {@code key}, pinned and counted as a hit by thread {@code thread}, or null, counted as a miss. */
+    private Entry pinnedHit(K key, int thread) {
         Entry entry = pinned(key);
-        return entry == null ? recordMiss() : recordHit(entry);
+        return entry == null ? recordMiss() : recordHit(entry, thread);
     }
 
-    /** The entry {@code key} names, pinned and counted as a hit, or null, counted as a miss. */
-    private Entry pinnedHit(Key key) {
+    /** The entry {@code key} names, pinned and counted as a hit by thread {@code thread}, or null, counted as a miss. */
+    private Entry pinnedHit(Key key, int thread) {
         Entry unpinnable = null;
         while (true) {
             Entry entry = entryOf(key);
@@ -327,7 +405,7 @@ public final class PixmapCache<K> implements AutoCloseable {
                 return recordMiss();
             }
             if (entry.tryPin()) {
-                return recordHit(entry);
+                return recordHit(entry, thread);
             }
             unpinnable = entry;  // freed under us, so its slot is released by now: look again
         }
@@ -355,13 +433,9 @@ public final class PixmapCache<K> implements AutoCloseable {
         return entry != null && entry.key() == key ? entry : null;
     }
 
-    private Entry recordHit(Entry pinned) {
-        recordHit(pinned, ThreadIndex.current());
-        return pinned;
-    }
-
-    private void recordHit(Entry entry, int thread) {
+    private Entry recordHit(Entry entry, int thread) {
         engine.recordHit(entry, thread);
+        return entry;
     }
 
     private Entry recordMiss() {
@@ -498,12 +572,13 @@ public final class PixmapCache<K> implements AutoCloseable {
 
     /** A lease on a pinned entry that another caller loaded: a read, though not counted as a hit. */
     private PixmapLease readLease(Entry pinned) {
-        engine.recordRead(pinned, ThreadIndex.current());
-        return countedLease(pinned);
+        ThreadState me = ThreadState.current();
+        engine.recordRead(pinned, me.index());
+        return new Lease.Confined(leases, pinned, Reclaimer.COUNTED, me);
     }
 
     private PixmapLease countedLease(Entry pinned) {
-        return new Lease.Confined(leases, pinned, Reclaimer.COUNTED);
+        return new Lease.Confined(leases, pinned, Reclaimer.COUNTED, ThreadState.current());
     }
 
     /* ---------------------------------------------------------------- Removing */

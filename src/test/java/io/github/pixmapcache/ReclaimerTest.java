@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
-import io.github.pixmapcache.internal.reclaim.ThreadIndex;
+import io.github.pixmapcache.internal.concurrent.ThreadState;
 import io.github.pixmapcache.internal.stats.StatsCounter;
 import io.github.pixmapcache.testing.TestAllocator;
 import java.lang.foreign.Arena;
@@ -38,13 +38,13 @@ class ReclaimerTest {
     @Test
     void aHazardSlotKeepsARetiredEntryUntilReleased() {
         Entry entry = cachedEntry();
-        int slot = reclaimer.tryProtect(entry, ThreadIndex.current());
+        int slot = reclaimer.tryProtect(entry, ThreadState.current().index());
         assertTrue(slot >= 0, "a slot of this thread's stripe");
         assertSame(entry, reclaimer.protectedEntry(slot));
 
         reclaimer.release(entry, Reclaimer.COUNTED);  // the cache lets go: retired, still protected
         assertAll(() -> assertTrue(entry.isRetired()), () -> assertEquals(0, allocator.frees()));
-        assertEquals(Reclaimer.RETIRED, reclaimer.tryProtect(entry, ThreadIndex.current()),
+        assertEquals(Reclaimer.RETIRED, reclaimer.tryProtect(entry, ThreadState.current().index()),
                 "a retired entry is never protected anew");
         assertFalse(entry.tryPin(), "nor pinned anew");
 
@@ -57,11 +57,11 @@ class ReclaimerTest {
         Entry entry = cachedEntry();
         List<Integer> slots = new ArrayList<>();
         int guard;
-        while ((guard = reclaimer.tryProtect(entry, ThreadIndex.current())) >= 0) {
+        while ((guard = reclaimer.tryProtect(entry, ThreadState.current().index())) >= 0) {
             slots.add(guard);
         }
         assertAll(
-                () -> assertEquals(Reclaimer.NO_SLOT, reclaimer.tryProtect(entry, ThreadIndex.current())),
+                () -> assertEquals(Reclaimer.NO_SLOT, reclaimer.tryProtect(entry, ThreadState.current().index())),
                 () -> assertTrue(slots.size() >= 1 && slots.size() <= 64, "slots per stripe: " + slots.size()),
                 () -> assertEquals(slots.size(), slots.stream().distinct().count(), "every slot claimed once"));
         assertTrue(entry.tryPin(), "the fallback: a counted reference");
@@ -76,7 +76,7 @@ class ReclaimerTest {
     @Test
     void aSlotReleasedOnAnotherThreadStillFreesOnce() throws Exception {
         Entry entry = cachedEntry();
-        int slot = reclaimer.tryProtect(entry, ThreadIndex.current());
+        int slot = reclaimer.tryProtect(entry, ThreadState.current().index());
         reclaimer.release(entry, Reclaimer.COUNTED);
         CompletableFuture.runAsync(() -> reclaimer.release(entry, slot)).get();  // as a leak detector does
         assertEquals(1, allocator.frees());
@@ -85,7 +85,7 @@ class ReclaimerTest {
     @Test
     void aCountTakenUnderAHazardSurvivesTheHazard() {
         Entry entry = cachedEntry();
-        int slot = reclaimer.tryProtect(entry, ThreadIndex.current());
+        int slot = reclaimer.tryProtect(entry, ThreadState.current().index());
         reclaimer.release(entry, Reclaimer.COUNTED);
         assertTrue(entry.pinUnlessFreed(), "sharing a lease on a retired entry");
         reclaimer.release(entry, slot);

@@ -11,7 +11,13 @@ import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -77,6 +83,53 @@ class ReleasedReferencesTest {
         cache.clear();
 
         assertEquals(0, stillReachable(released), "of " + released.size() + " keys and entries, reachable after clear()");
+    }
+
+    /**
+     * The finding "a reference kept after a remove": a find that validated its entry before a
+     * remove records its read after the remove drained the read buffer. Without the fix the read
+     * buffer kept the entry, and through it the key, until the cache's next mutation; here every
+     * cache stays idle after its race, so any key still reachable is one the cache kept.
+     */
+    @Test
+    void aFindOverlappingARemoveLeavesNoReferenceBehind() throws Exception {
+        int caches = 200;
+        List<PixmapCache<String>> idle = new ArrayList<>();
+        List<WeakReference<?>> released = new ArrayList<>();
+        ExecutorService finder = Executors.newSingleThreadExecutor();
+        try {
+            for (int i = 0; i < caches; i++) {
+                PixmapCache<String> racing = this.caches.cache(EvictionPolicy.LRU, 1 << 20);
+                idle.add(racing);
+                String key = new String("tile " + i);
+                assertTrue(racing.insert(key, source));
+                released.add(new WeakReference<>(key));
+                AtomicBoolean removed = new AtomicBoolean();
+                CountDownLatch finding = new CountDownLatch(1);
+                String probe = new String(key);  // equal, not the same: the finder holds no reference to the key
+                Future<?> finds = finder.submit(() -> {
+                    finding.countDown();
+                    while (!removed.get()) {
+                        try (PixmapLease lease = racing.find(probe)) {
+                            if (lease == null) {
+                                return;
+                            }
+                        }
+                    }
+                });
+                finding.await();
+                Thread.onSpinWait();
+                assertTrue(racing.remove(new String(key)));
+                removed.set(true);
+                finds.get();
+                key = null;
+            }
+        } finally {
+            finder.shutdown();
+        }
+
+        assertEquals(0, stillReachable(released), "keys an idle cache kept after a remove that overlapped a find");
+        Reference.reachabilityFence(idle);
     }
 
     /** Inserts and finds a fresh key "tile", runs {@code departure}, and returns the key's and entry's references. */

@@ -31,6 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       caller: the lease always escapes, so this is the allocation without escape analysis.
  *   <li>{@code held}: a lease kept in a field until the next operation replaces it (two leases
  *       open for a moment, as in a renderer that keeps the current frame's pixmap).
+ *   <li>{@code read}: {@code read(key, reader)} with a capturing lambda: no lease at all; the
+ *       scope, view and lambda may be removed by escape analysis where the read inlines.
  * </ul>
  *
  * <p>{@code keys}: {@code zipf} walks the shared Zipf sequence (s = 1.0) from a per-thread random
@@ -105,6 +107,12 @@ public class FindShapesBenchmark {
         }
         held.lease = next;
         return argb;
+    }
+
+    @Benchmark
+    public int read(Workload workload, Keys keys, KeyCursor cursor, Filled.Ours cached) {
+        int probe = workload.dataset().probe();
+        return cached.cache.read(keys.next(workload, cursor), pixmap -> pixmap.getArgb(probe, probe));
     }
 
     @Benchmark

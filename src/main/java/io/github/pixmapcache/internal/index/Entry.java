@@ -27,10 +27,12 @@ public final class Entry implements PolicyEntry<Entry> {
     /** State: the block is freed (or being freed); every bit set, so it also reads as retired. */
     private static final int FREED = -1;
     private static final VarHandle STATE;
+    private static final VarHandle CACHED;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(Entry.class, "state", int.class);
+            CACHED = MethodHandles.lookup().findVarHandle(Entry.class, "cached", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -191,8 +193,17 @@ public final class Entry implements PolicyEntry<Entry> {
         return cached;
     }
 
+    /**
+     * Whether the entry is in the cache, read without the lock by a volatile read: a reader that
+     * recorded a read of it checks this so as to leave no reference to an entry a removal let go.
+     */
+    public boolean isCachedNow() {
+        return (boolean) CACHED.getVolatile(this);
+    }
+
+    /** Under the cache lock; a volatile write, for {@link #isCachedNow()}. */
     public void setCached(boolean cached) {
-        this.cached = cached;
+        CACHED.setVolatile(this, cached);
     }
 
     @Override

@@ -21,7 +21,7 @@ public final class LeakedLeaseEvent extends Event {
     String lease;
 
     @Label("Acquired At")
-    @Description("The stack of the thread that acquired the lease")
+    @Description("The thread that acquired the lease, and its stack at leak detection level all")
     String acquiredAt;
 
     /** Records that the lease on {@code pinned}, acquired at {@code acquisition}, leaked. */

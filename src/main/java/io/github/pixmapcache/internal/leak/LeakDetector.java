@@ -1,17 +1,17 @@
 package io.github.pixmapcache.internal.leak;
 
+import io.github.pixmapcache.internal.concurrent.ThreadState;
 import io.github.pixmapcache.internal.jfr.CacheEvents;
 import java.lang.System.Logger;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
  * Finds leases that become unreachable without {@code close()}: it reports each through
- * {@link System.Logger} with the stack that acquired it, and releases its pin so that the memory
- * is not held forever.
+ * {@link System.Logger} (with the stack that acquired it at level {@code all}), and releases its
+ * pin so that the memory is not held forever.
  *
  * <p><b>What is watched.</b> Not the lease object: a tracked lease attaches a small watch to its
  * views' scope as a close action, and the {@link Cleaner} watches that. Every view a caller can keep
@@ -24,11 +24,17 @@ import java.util.function.Consumer;
  * <p><b>Levels</b>, from the system property {@value #LEVEL_PROPERTY}, read when a cache is built:
  * <ul>
  *   <li>{@code off}: nothing is tracked; a leaked lease pins its memory until the JVM exits.
- *   <li>{@code sampled} (the default): about one lease in {@value #SAMPLING_INTERVAL} is tracked.
- *       An untracked lease costs one thread-local random draw and allocates nothing.
- *   <li>{@code all}: every lease is tracked: a stack trace and a cleaner registration per lease
- *       (microseconds), for tests and debugging.
+ *   <li>{@code sampled} (the default): about one lease in {@value #SAMPLING_INTERVAL} is tracked,
+ *       without a stack trace (as Netty's {@code SIMPLE} level): a report names the pixmap and the
+ *       acquiring thread. An untracked lease costs one xorshift step on its thread's state and allocates
+ *       nothing; a tracked one a cleaner registration and a close action (about a microsecond).
+ *   <li>{@code all}: every lease is tracked with the stack that acquired it: tens of microseconds
+ *       per lease once C2 has inlined the caller's frames, for tests and debugging.
  * </ul>
+ *
+ * <p>Why {@code sampled} records no stack: capturing one walks every (inlined) frame and costs
+ * 5 to 100 microseconds; one lease in {@value #SAMPLING_INTERVAL} paying that doubled the average
+ * find and made its rate swing fivefold from one second to the next.
  */
 public final class LeakDetector {
     /** The system property that chooses the level: {@code off}, {@code sampled} or {@code all}. */
@@ -41,9 +47,12 @@ public final class LeakDetector {
     private enum Level { OFF, SAMPLED, ALL }
 
     private final Level level;
+    /** Whether a tracked lease records the stack that acquired it: only at level {@code all}. */
+    private final boolean recordsStacks;
 
     private LeakDetector(Level level) {
         this.level = level;
+        this.recordsStacks = level == Level.ALL;
     }
 
     /**
@@ -61,11 +70,14 @@ public final class LeakDetector {
         }
     }
 
-    /** Whether the lease being acquired now is to be tracked; cheap enough for every find. */
-    public boolean sample() {
+    /**
+     * Whether the lease being acquired now by the thread whose state is {@code me} is to be tracked;
+     * a few instructions on the thread's own state, cheap enough for every find.
+     */
+    public boolean sample(ThreadState me) {
         return switch (level) {
             case OFF -> false;
-            case SAMPLED -> ThreadLocalRandom.current().nextInt(SAMPLING_INTERVAL) == 0;
+            case SAMPLED -> me.oneIn(SAMPLING_INTERVAL);
             case ALL -> true;
         };
     }
@@ -80,7 +92,7 @@ public final class LeakDetector {
      * @param description names what the lease pins, for the report
      */
     public Consumer<MemorySegment> track(Runnable unpin, Object description) {
-        Leak leak = new Leak(unpin, description, new Acquisition());
+        Leak leak = new Leak(unpin, description, new Acquisition(recordsStacks));
         CloseWatch watch = new CloseWatch(leak);
         watch.cleanable = Cleaners.CLEANER.register(watch, leak);
         return watch;
@@ -129,17 +141,29 @@ public final class LeakDetector {
             unpin.run();  // first, so that a failing logger cannot keep the memory pinned
             LOGGER.log(Logger.Level.WARNING, "LEAK: a PixmapLease on " + description
                     + " became unreachable without close(); its pin is released."
-                    + " Close every lease, e.g. with try-with-resources. It was acquired at:", acquisition);
+                    + " Close every lease, e.g. with try-with-resources. " + acquisition.getMessage(), acquisition);
             CacheEvents.leaseLeaked(description, acquisition);
         }
     }
 
-    /** The stack of the thread that acquired a tracked lease. */
+    /** The thread that acquired a tracked lease, and at level {@code all} its stack. */
     private static final class Acquisition extends Throwable {
         private static final long serialVersionUID = 1L;
 
-        Acquisition() {
-            super("lease acquired here", null, false, true);
+        /** The acquiring thread's name: a reference, so that sampling builds no string. */
+        private final String thread = Thread.currentThread().getName();
+
+        /** {@code withStack}: capture the stack now (microseconds); else nothing but the thread. */
+        Acquisition(boolean withStack) {
+            super(null, null, false, withStack);
+        }
+
+        @Override
+        public String getMessage() {
+            return getStackTrace().length > 0
+                    ? "It was acquired on thread \"" + thread + "\" at:"
+                    : "It was acquired on thread \"" + thread + "\"; set " + LEVEL_PROPERTY
+                            + "=all to record where.";
         }
     }
 

@@ -1,13 +1,14 @@
 package io.github.pixmapcache.internal.policy;
 
-import io.github.pixmapcache.internal.reclaim.ThreadIndex;
+import io.github.pixmapcache.internal.concurrent.ThreadState;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Records reads without taking the policy lock, as Caffeine's read buffer does: readers append to
- * one of several small rings (chosen by {@link ThreadIndex}), and whoever holds the policy lock
+ * one of several small rings (chosen by {@link ThreadState}), and whoever holds the policy lock
  * drains them. Rings are padded apart, so that readers on different rings share no cache line.
  *
  * <p>The rings' tails count every recorded read, so a cache counts its hits here as well: one CAS
@@ -34,14 +35,25 @@ public final class ReadBuffer<E> {
     private static final int CURSOR_STRIDE = 16;
     private static final int HEAD = 0;
     private static final int TAIL = 1;
+    /** Yields of a drainer waiting for a claimed slot to be written before it gives up: milliseconds. */
+    private static final int AWAIT_YIELDS = 1 << 12;
+    /** What a claimed slot holds for a read that {@code wanted} refused: counted, but no reference. */
+    private static final Object UNWANTED = new Object();
 
     /** Ring r's slots: [(r + 1) * SLOT_STRIDE, + RING_SIZE); the first stride keeps off the array header. */
     private final Object[] slots;
     /** Ring r's head (next to drain; written by the drainer) and tail (next to claim; by CAS) at (r + 1) * CURSOR_STRIDE. */
     private final long[] cursors;
     private final int ringMask;
+    /** Whether a read is still worth keeping; checked after the slot is claimed. */
+    private final Predicate<? super E> wanted;
 
-    public ReadBuffer() {
+    /**
+     * {@code wanted} tells whether a read is worth keeping, checked after the read's slot is claimed
+     * (e.g. whether the entry is still cached): a read it refuses is counted but keeps no reference.
+     */
+    public ReadBuffer(Predicate<? super E> wanted) {
+        this.wanted = wanted;
         int rings = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1) << 1;
         this.slots = new Object[(rings + 1) * SLOT_STRIDE];
         this.cursors = new long[(rings + 1) * CURSOR_STRIDE];
@@ -59,7 +71,7 @@ public final class ReadBuffer<E> {
     }
 
     /**
-     * Records a read of {@code element} by the calling thread, whose {@link ThreadIndex#current()}
+     * Records a read of {@code element} by the calling thread, whose {@link ThreadState#index()}
      * is {@code thread}.
      */
     public Offer offer(E element, int thread) {
@@ -72,7 +84,9 @@ public final class ReadBuffer<E> {
         if (!CURSOR.compareAndSet(cursors, cursor + TAIL, tail, tail + 1)) {
             return Offer.DROPPED;
         }
-        SLOT.setRelease(slots, ring * SLOT_STRIDE + ((int) tail & RING_MASK), element);
+        // Checked after the claim's fence: a drain after the element's removal either sees the
+        // claimed tail (and waits for this slot, see drainAll) or this check sees the removal.
+        SLOT.setRelease(slots, ring * SLOT_STRIDE + ((int) tail & RING_MASK), wanted.test(element) ? element : UNWANTED);
         return Offer.RECORDED;
     }
 
@@ -91,36 +105,74 @@ public final class ReadBuffer<E> {
     /** Hands every recorded read to {@code consumer}, ring by ring; one drainer at a time. */
     public void drainTo(Consumer<? super E> consumer) {
         for (int ring = 1; ring <= ringMask + 1; ring++) {
-            drainRing(ring, consumer);
+            drainRing(ring, consumer, false);
         }
     }
 
     /**
-     * Hands the reads recorded by the calling thread's ring (its {@link ThreadIndex#current()} is
+     * As {@link #drainTo}, after elements were made unwanted: also waits for every slot claimed
+     * but not yet written (a reader between its claim and its store, a few instructions; bounded
+     * at milliseconds), so that no reader can leave behind a reference to an element that was
+     * unwanted before this call.
+     * The caller must make the elements unwanted with a volatile write before it calls this.
+     */
+    public void drainAll(Consumer<? super E> consumer) {
+        VarHandle.fullFence();  // the unwanting writes before the tails' reads: the Dekker pair of offer's
+        for (int ring = 1; ring <= ringMask + 1; ring++) {
+            drainRing(ring, consumer, true);
+        }
+    }
+
+    /**
+     * Hands the reads recorded by the calling thread's ring (its {@link ThreadState#index()} is
      * {@code thread}) to {@code consumer}; one drainer at a time. A reader whose ring is full drains
      * only its own, so that it does not pull other readers' lines to its core.
      */
     public void drainRingOf(int thread, Consumer<? super E> consumer) {
-        drainRing((thread & ringMask) + 1, consumer);
+        drainRing((thread & ringMask) + 1, consumer, false);
     }
 
     @SuppressWarnings("unchecked")
-    private void drainRing(int ring, Consumer<? super E> consumer) {
+    private void drainRing(int ring, Consumer<? super E> consumer, boolean awaitClaimed) {
         int cursor = ring * CURSOR_STRIDE;
         long head = (long) CURSOR.getOpaque(cursors, cursor + HEAD);  // written only by drainers, one at a time
-        long tail = (long) CURSOR.getAcquire(cursors, cursor + TAIL);
+        long tail = (long) CURSOR.getVolatile(cursors, cursor + TAIL);
         if (head == tail) {
             return;
         }
         for (; head < tail; head++) {
             int index = ring * SLOT_STRIDE + ((int) head & RING_MASK);
             Object element = SLOT.getAcquire(slots, index);
+            if (element == null && awaitClaimed) {
+                element = awaitWritten(index);
+            }
             if (element == null) {
                 break;  // claimed but not yet written: pick it up next time
             }
             SLOT.setOpaque(slots, index, null);
-            consumer.accept((E) element);
+            if (element != UNWANTED) {
+                consumer.accept((E) element);
+            }
         }
         CURSOR.setRelease(cursors, cursor + HEAD, head);
+    }
+
+    /**
+     * The element a reader is about to store at {@code index}: it claimed the slot a few
+     * instructions ago, unless it was descheduled meanwhile. Gives up (null) after
+     * {@value #AWAIT_YIELDS} yields, so that a reader that died between claim and store (a
+     * StackOverflowError) cannot stall the drainer for ever.
+     */
+    private Object awaitWritten(int index) {
+        Object element = SLOT.getAcquire(slots, index);
+        for (int spins = 1; element == null && spins < AWAIT_YIELDS * 64; spins++) {
+            if (spins % 64 == 0) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+            element = SLOT.getAcquire(slots, index);
+        }
+        return element;
     }
 }

@@ -1,19 +1,22 @@
 package io.github.pixmapcache.internal.reclaim;
 
+import io.github.pixmapcache.internal.concurrent.ThreadState;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
  * Where readers announce the objects they are reading, so that whoever would free one can see that
- * it is still in use: hazard pointers (Michael, 2004), striped by {@link ThreadIndex} so that a
+ * it is still in use: hazard pointers (Michael, 2004), striped by {@link ThreadState} so that a
  * reader writes only a cache line of its own.
  *
  * <p>A reader {@linkplain #claim claims} a free slot of its stripe by CAS (a full fence), then checks
- * that the object is still live; a reclaimer retires the object (a volatile write) and then
+ * that the object is still live; a reclaimer retires the object (a CAS) and then
  * {@linkplain #protects scans} every slot with volatile reads. Sequential consistency between
  * those four accesses means that at least one side sees the other: either the reader sees the
- * retirement and backs off, or the scan sees the slot. {@link #clear} is a volatile write for the
- * same reason on the way out (see {@link Reclaimer}).
+ * retirement and backs off, or the scan sees the slot. {@link #clear} is a release store: it orders
+ * the reader's reads of the object before it, but a scan racing with it may still see the slot,
+ * and then leaves the object to a later scan (see {@link Reclaimer}). That is standard hazard
+ * pointers: the find path's only StoreLoad is the claim.
  *
  * <p>A stripe has {@value #SLOTS_PER_STRIPE} slots: the protections one thread (or the threads
  * sharing its stripe) can hold at once; beyond them {@link #claim} fails and the caller falls back
@@ -46,7 +49,7 @@ final class HazardSlots {
     }
 
     /**
-     * Announces that the calling thread, number {@code thread} ({@link ThreadIndex#current()}),
+     * Announces that the calling thread, number {@code thread} ({@link ThreadState#index()}),
      * reads {@code object}; the caller must then check that it is still live, and {@link #clear}
      * the slot when done (or at once, if it was not live).
      *
@@ -67,9 +70,12 @@ final class HazardSlots {
         return slots[slot];
     }
 
-    /** Withdraws the announcement in {@code slot}; a volatile write, ordered before what follows. */
+    /**
+     * Withdraws the announcement in {@code slot}: a release store, so that the reads of the object
+     * before it happen before any free that sees it; no fence, so a later load may pass it.
+     */
     void clear(int slot) {
-        SLOT.setVolatile(slots, slot, null);
+        SLOT.setRelease(slots, slot, null);
     }
 
     /** Whether any slot announces {@code object}; volatile reads, ordered after what came before. */

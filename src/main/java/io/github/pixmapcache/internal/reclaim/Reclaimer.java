@@ -1,8 +1,13 @@
 package io.github.pixmapcache.internal.reclaim;
 
+import io.github.pixmapcache.internal.concurrent.GuardedBy;
+import io.github.pixmapcache.internal.concurrent.ThreadState;
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.memory.NativeAllocator;
 import io.github.pixmapcache.internal.stats.StatsCounter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Decides when an entry's block goes back to the allocator: exactly once, and only when nothing
@@ -20,19 +25,29 @@ import io.github.pixmapcache.internal.stats.StatsCounter;
  *
  * <p><b>Freeing.</b> Whoever drops a protection of a retired entry whose count is zero scans the
  * hazard slots, and frees the block only if none announces the entry and it wins the CAS that
- * moves the state from retired-and-unreferenced to freed. The claim makes the free happen at most
- * once. That it happens at all follows from sequential consistency (every access involved is
- * volatile or a CAS): of a reader clearing its slot and a retirer scanning, at least one sees the
- * other's write, so the last protection to go always finds nothing left and frees. That a freed
- * block is never read: a hazard that validated before retirement is announced during every scan
- * after it, and one claimed after retirement fails validation and is never used; a counted
+ * moves the state from retired-and-unreferenced to freed; an entry a slot still announces goes on
+ * the <em>deferred</em> list, which {@link #freeDeferred()} scans again: every cache mutation,
+ * every protection released, and a virtual thread that rescans soon after (so that an idle or
+ * closed cache frees it too). The claim makes the free happen at most once.
+ *
+ * <p>That it happens: a hazard slot is cleared with a release store and no fence, so a reader
+ * clearing its slot and a retirer scanning may miss each other: the reader reads the entry as
+ * still referenced, the scan still sees the slot. The entry is then on the deferred list, and the
+ * next scan of it frees it, since the slot is clear by then (within a millisecond: the rescan). In the common case (the lease closes
+ * after the retirement is visible) the reader sees the entry retired and frees it itself, at once.
+ * This is standard hazard pointers: a find plus close pays one StoreLoad, the claim's.
+ *
+ * <p>That a freed block is never read: a hazard that validated before retirement is announced
+ * during every scan after it until its release store, which orders every read of the block
+ * before it; one claimed after retirement fails validation and is never used; a counted
  * reference taken after retirement ({@link Entry#pinUnlessFreed}, for sharing an open lease)
  * makes the freeing CAS fail.
  *
  * <p>A hazard slot held by a lease that is never closed stays taken (a leak detector that tracks the
  * lease clears it); the entry then stays allocated, as with a counted reference that is never
- * dropped. The jcstress tests {@code ReclaimFreesOnce} and {@code ReclaimNeverFreesRead} check
- * both claims.
+ * dropped. The jcstress tests {@code ReclaimFreesOnce}, {@code ReclaimNeverFreesRead},
+ * {@code HazardFreedExactlyOnce}, {@code HazardNeverFreedWhileProtected} and
+ * {@code HazardFreedAfterLastProtection} check these claims.
  */
 public final class Reclaimer {
     /** The guard of a protection that is a counted reference, not a hazard slot. */
@@ -43,6 +58,13 @@ public final class Reclaimer {
     public static final int RETIRED = -3;
 
     private final HazardSlots hazards = new HazardSlots();
+    /** Retired, unreferenced entries a scan found announced; rescanned by {@link #freeDeferred()}. */
+    @GuardedBy("deferred")
+    private final List<Entry> deferred = new ArrayList<>();
+    /** How many entries {@link #deferred} holds; read without its lock, so that the common scan costs one load. */
+    private volatile int deferredCount;
+    /** Whether a virtual thread is rescanning {@link #deferred} until it is empty. */
+    private final AtomicBoolean rescanning = new AtomicBoolean();
     private final NativeAllocator allocator;
     private final StatsCounter stats;
 
@@ -53,7 +75,7 @@ public final class Reclaimer {
 
     /**
      * Protects an entry just read from the index with a hazard slot of the calling thread's stripe
-     * ({@code thread} is its {@link ThreadIndex#current()}), writing no shared line.
+     * ({@code thread} is its {@link ThreadState#index()}), writing no shared line.
      *
      * @return the slot, the guard to {@link #release} it with; {@link #NO_SLOT}; or {@link #RETIRED}
      */
@@ -76,7 +98,7 @@ public final class Reclaimer {
 
     /**
      * Drops one protection: a hazard slot, or a counted reference ({@link #COUNTED}). If it was the
-     * last, the block is freed now, on the calling thread.
+     * last, the block is freed now, on the calling thread, or by a later {@link #freeDeferred()}.
      */
     public void release(Entry entry, int guard) {
         if (guard == COUNTED) {
@@ -85,17 +107,78 @@ public final class Reclaimer {
             }
         } else {
             hazards.clear(guard);
-            if (entry.isUnreferenced()) {  // read after the clear's fence: see the class comment
+            if (entry.isUnreferenced()) {  // may pass the clear: see the class comment
                 free(entry);
+            }
+        }
+        freeDeferred();  // so that an idle cache's deferred blocks go with the next lease that closes
+    }
+
+    /**
+     * Frees every deferred entry that no hazard slot announces any more; the rest stay deferred.
+     * Cheap when there are none (one volatile load): callers run it after every change.
+     */
+    public void freeDeferred() {
+        if (deferredCount == 0) {
+            return;
+        }
+        List<Entry> scanned;
+        synchronized (deferred) {
+            scanned = new ArrayList<>(deferred);
+            deferred.clear();
+            deferredCount = 0;
+        }
+        scanned.forEach(this::free);
+    }
+
+    /** Frees a retired, unreferenced entry's block, or defers it if a hazard slot still announces it. */
+    private void free(Entry entry) {
+        if (hazards.protects(entry)) {
+            synchronized (deferred) {
+                deferred.add(entry);
+                deferredCount = deferred.size();
+            }
+            rescanSoon();
+        } else if (entry.claimFree()) {
+            allocator.free(entry.address(), entry.byteSize());
+            stats.recordFreed(entry.byteSize());
+            if (deferredCount != 0) {
+                forget(entry);  // deferred by a racing releaser: keep no reference to what is freed
             }
         }
     }
 
-    /** Frees a retired, unreferenced entry's block unless a hazard slot still announces it. */
-    private void free(Entry entry) {
-        if (!hazards.protects(entry) && entry.claimFree()) {
-            allocator.free(entry.address(), entry.byteSize());
-            stats.recordFreed(entry.byteSize());
+    /**
+     * Makes sure a deferred entry is freed even if the cache never changes again (idle, or closed):
+     * a virtual thread rescans after 1 ms, then backs off to 1 s, until nothing is deferred. A reader
+     * still holding the entry frees it itself when it lets go, since it then sees it retired.
+     */
+    private void rescanSoon() {
+        if (rescanning.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("pixmap-cache-reclaimer").start(this::rescanUntilNoneDeferred);
+        }
+    }
+
+    private void rescanUntilNoneDeferred() {
+        long delayMillis = 1;
+        do {
+            do {
+                try {
+                    Thread.sleep(delayMillis);
+                } catch (InterruptedException e) {
+                    // Only this class knows the thread; scan now all the same: the blocks must go back.
+                }
+                delayMillis = Math.min(2 * delayMillis, 1000);
+                freeDeferred();
+            } while (deferredCount != 0);
+            rescanning.set(false);
+        } while (deferredCount != 0 && rescanning.compareAndSet(false, true));  // deferred meanwhile
+    }
+
+    private void forget(Entry freed) {
+        synchronized (deferred) {
+            deferred.removeIf(entry -> entry == freed);
+            deferredCount = deferred.size();
         }
     }
 }

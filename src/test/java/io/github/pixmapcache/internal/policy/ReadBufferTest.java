@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.internal.policy.ReadBuffer.Offer;
-import io.github.pixmapcache.internal.reclaim.ThreadIndex;
+import io.github.pixmapcache.internal.concurrent.ThreadState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 class ReadBufferTest {
     private static final int READS = 200_000;
 
-    private final ReadBuffer<Integer> buffer = new ReadBuffer<>();
+    private final ReadBuffer<Integer> buffer = new ReadBuffer<>(read -> true);
 
     @Test
     void aThreadsReadsComeOutInOrderAndOnlyOnce() {
@@ -38,7 +38,7 @@ class ReadBufferTest {
     void aFullRingRefusesUntilItIsDrained() {
         List<Integer> offered = fillOwnRing(0);
         assertFalse(offered.isEmpty());
-        assertEquals(Offer.FULL, buffer.offer(-1, ThreadIndex.current()), "the ring is full");
+        assertEquals(Offer.FULL, buffer.offer(-1, ThreadState.current().index()), "the ring is full");
 
         assertEquals(offered, drain(), "the refused read was not recorded");
         assertEquals(offered.size(), fillOwnRing(offered.size()).size(), "drained, the ring takes as many again");
@@ -61,7 +61,7 @@ class ReadBufferTest {
     @Test
     void recordedCountsEveryRecordedReadDrainedOrNotAndNoRefusedOne() {
         List<Integer> offered = fillOwnRing(0);
-        assertEquals(Offer.FULL, buffer.offer(-1, ThreadIndex.current()));
+        assertEquals(Offer.FULL, buffer.offer(-1, ThreadState.current().index()));
         assertEquals(offered.size(), buffer.recorded(), "the refused read is not counted");
 
         drain();
@@ -136,7 +136,7 @@ class ReadBufferTest {
     /** Offers {@code first}, {@code first + 1}, ... from this thread until its ring refuses; the accepted ones. */
     private List<Integer> fillOwnRing(int first) {
         List<Integer> offered = new ArrayList<>();
-        for (int i = first; buffer.offer(i, ThreadIndex.current()) == Offer.RECORDED; i++) {
+        for (int i = first; buffer.offer(i, ThreadState.current().index()) == Offer.RECORDED; i++) {
             offered.add(i);
         }
         return offered;
@@ -150,7 +150,7 @@ class ReadBufferTest {
 
     /** Offers until the ring takes the read: spins while the drainer works, yields now and then to let it run. */
     private void offerUntilAccepted(int read) {
-        for (int spins = 1; buffer.offer(read, ThreadIndex.current()) == Offer.FULL; spins++) {
+        for (int spins = 1; buffer.offer(read, ThreadState.current().index()) == Offer.FULL; spins++) {
             if (spins % 64 == 0) {
                 Thread.yield();
             } else {

@@ -14,7 +14,7 @@ import java.util.Map;
  */
 final class FindShapes {
     private static final String CLASS = "FindShapesBenchmark.";
-    private static final List<String> OURS = List.of("helper", "returned", "held");
+    private static final List<String> OURS = List.of("helper", "returned", "held", "read");
     private static final String CAFFEINE_RUN = "caffeineGetIfPresent";
     private static final String CAFFEINE_POOL = "caffeinePoolGetIfPresent";
     private static final String MAP = "concurrentHashMapGet";
@@ -24,6 +24,7 @@ final class FindShapes {
             "helper", "static helper, try-with-resources",
             "returned", "lease returned, closed by the caller",
             "held", "lease kept in a field until the next",
+            "read", "`read(key, reader)`, no lease",
             CAFFEINE_RUN, "Caffeine `getIfPresent`, `executor(Runnable::run)`",
             CAFFEINE_POOL, "Caffeine `getIfPresent`, default executor",
             MAP, "`ConcurrentHashMap.get`");
