@@ -56,6 +56,12 @@ final class Engine<K> {
      * dropped after unlock) → freed (Reclaimer). An unpublished entry that never makes it in is
      * discarded: its block is freed after unlock and it never counts as detached.
      *
+     * Expiry, idle trimming and removal notifications (all opt-in) hook in here: with expiry, the
+     * order is wrapped in an AccessTimedOrder and every mutate() first evicts what is overdue;
+     * trimIfIdle() evicts a share when Maintenance says the cache was idle; detach() records each
+     * removal's cause in the Mutation, and close() tells the RemovalListener last, after the
+     * unlock and the releases, so that the listener runs under no lock and may call back in.
+     *
      * Races we accept are listed in PixmapCache's design comment.
      */
 
@@ -139,7 +145,12 @@ final class Engine<K> {
         lock.lock();
         Mutation change = new Mutation();
         if (accessTimes != null && !closed) {
-            change.expireOverdue();
+            try {
+                change.expireOverdue();
+            } catch (RuntimeException | Error e) {
+                change.close();  // unlocks
+                throw e;
+            }
         }
         return change;
     }
@@ -223,7 +234,7 @@ final class Engine<K> {
     final class Mutation implements AutoCloseable {
         private final DeferredReleases releases = new DeferredReleases();
         /** Told to the listener after unlock. */
-        private final Removals removals = new Removals(removalListener);
+        private final Removals removals = Removals.to(removalListener);
         /** Blocks never published, to be freed after unlock. */
         private final List<Block> discarded = new ArrayList<>(0);
 

@@ -80,7 +80,11 @@ public final class PixmapCache<K> implements AutoCloseable {
      * recency; single-threaded use sees exact LRU order. Operations on one key are atomic to finds;
      * those that take several pixmaps out (clear(), close(), an eviction of more than one) are not:
      * like ConcurrentHashMap.clear(), they remove one pixmap after another, so a thread that finds
-     * during them may miss one pixmap and then hit another that is about to go.
+     * during them may miss one pixmap and then hit another that is about to go. With expiry, a find
+     * may return a pixmap past its expiry that no maintenance has removed yet (finds read no clock),
+     * and a read counts as an access only once applied under the lock, so it may extend a pixmap's
+     * life by the time its read waited in the buffer. A removal listener hears of a removal after the
+     * operation's unlock, so another thread may already have inserted under the same key.
      */
 
     /** QPixmapCache's default limit: 10 MiB. */

@@ -14,14 +14,21 @@ final class Removals {
     static final String LOGGER_NAME = "io.github.pixmapcache.removals";
     private static final Logger LOGGER = System.getLogger(LOGGER_NAME);
 
+    /** Collects nothing: for caches without a listener, shared, as it never changes. */
+    private static final Removals NONE = new Removals(null);
+
     private final RemovalListener listener;
     /** Keys and causes in the order the entries left; null until the first. */
     private List<Object> keys;
     private List<RemovalCause> causes;
 
-    /** @param listener told of every removal, or null for none */
-    Removals(RemovalListener listener) {
+    private Removals(RemovalListener listener) {
         this.listener = listener;
+    }
+
+    /** The removals of one operation, for {@code listener}, or a shared no-op if it is null. */
+    static Removals to(RemovalListener listener) {
+        return listener == null ? NONE : new Removals(listener);
     }
 
     void add(Object key, RemovalCause cause) {
