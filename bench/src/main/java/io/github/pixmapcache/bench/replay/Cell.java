@@ -17,7 +17,16 @@ record Cell(Baseline baseline, Replay.Result lru, Replay.Result ours, Map<String
 
     /** The best published online policy's hit ratio here, or NaN without them. */
     double bestPublished() {
-        return published.values().stream().mapToDouble(r -> r[0]).filter(r -> !Double.isNaN(r)).max()
+        return bestPublished(0);
+    }
+
+    /** The best published online policy's byte hit ratio here, or NaN without them. */
+    double bestPublishedBytes() {
+        return bestPublished(1);
+    }
+
+    private double bestPublished(int measure) {
+        return published.values().stream().mapToDouble(r -> r[measure]).filter(r -> !Double.isNaN(r)).max()
                 .orElse(Double.NaN);
     }
 

@@ -114,7 +114,7 @@ final class HitRatioReport {
         rows.put("Caffeine W-TinyLFU (BASELINES.md)",
                 measures(c -> c.baseline().caffeine(), c -> c.baseline().caffeineBytes()));
         if (cells.stream().allMatch(c -> !c.published().isEmpty())) {
-            rows.put("best published policy, per cell", measures(Cell::bestPublished, c -> Double.NaN));
+            rows.put("best published policy, per cell", measures(Cell::bestPublished, Cell::bestPublishedBytes));
             List<String> policies = cells.getFirst().published().keySet().stream()
                     .filter(p -> !p.startsWith("Caffeine") && !p.equals("LRU"))
                     .sorted(Comparator.comparingDouble(p -> meanGap(cells, c -> c.published().get(p)[0])))
