@@ -17,10 +17,7 @@ import java.util.function.Consumer;
  * wins about a point of object hit ratio over the classic form (bench/HITRATIO.md).
  *
  * <p>The entries lie in a binary min-heap; each entry's {@link PolicyEntry#queue()} is its heap
- * position plus one (0: not in this order). Adding and removing cost O(log n). A read costs O(1):
- * a read that raises an entry's priority (nearly every read) only notes the new priority beside
- * the heap, and the entry is moved down when it reaches the top (lazy raises: a heap key is never
- * above its entry's true priority, so the top, once its own raise is applied, is the lowest).
+ * position plus one (0: not in this order). Adding, reading and removing cost O(log n).
  * {@link #victim()} is called only by a caller about to evict the entry it names: it raises the
  * inflation to that entry's priority.
  */
@@ -28,11 +25,9 @@ public final class GreedyDualOrder<E extends PolicyEntry<E>> implements Eviction
     private static final int INITIAL_CAPACITY = 16;
 
     private final FrequencySketch sketch;
-    /** heap[0..count) is a min-heap by priorities[i]; the three arrays move together. */
+    /** heap[0..count) is a min-heap by priorities[i]; the two arrays move together. */
     private E[] heap;
     private double[] priorities;
-    /** The priority a read raised heap[i] to, not yet applied to priorities[i] (never lower); NaN if none. */
-    private double[] raised;
     private int count;
     /** The priority of the last entry named as the victim: where newly counted priorities start. */
     private double inflation;
@@ -47,7 +42,6 @@ public final class GreedyDualOrder<E extends PolicyEntry<E>> implements Eviction
         E[] initial = (E[]) new PolicyEntry<?>[INITIAL_CAPACITY];
         this.heap = initial;
         this.priorities = new double[INITIAL_CAPACITY];
-        this.raised = new double[INITIAL_CAPACITY];
     }
 
     @Override
@@ -62,10 +56,9 @@ public final class GreedyDualOrder<E extends PolicyEntry<E>> implements Eviction
         if (count == heap.length) {
             heap = Arrays.copyOf(heap, count * 2);
             priorities = Arrays.copyOf(priorities, count * 2);
-            raised = Arrays.copyOf(raised, count * 2);
         }
         int position = count++;
-        place(entry, priorityOf(entry), Double.NaN, position);
+        place(entry, priorityOf(entry), position);
         siftUp(position);
     }
 
@@ -73,14 +66,8 @@ public final class GreedyDualOrder<E extends PolicyEntry<E>> implements Eviction
     public void recordAccess(E entry) {
         sketch.increment(entry.keyHash());
         int position = entry.queue() - 1;
-        double priority = priorityOf(entry);
-        if (priority >= priorities[position]) {
-            raised[position] = priority;  // applied when the entry reaches the top
-        } else {  // the sketch aged since: the key must fall now, or the entry could surface too late
-            priorities[position] = priority;
-            raised[position] = Double.NaN;
-            siftUp(position);
-        }
+        priorities[position] = priorityOf(entry);  // may fall, when the sketch has aged meanwhile
+        siftDown(siftUp(position));
     }
 
     @Override
@@ -89,7 +76,7 @@ public final class GreedyDualOrder<E extends PolicyEntry<E>> implements Eviction
         entry.setQueue(0);
         int last = --count;
         if (position != last) {
-            place(heap[last], priorities[last], raised[last], position);
+            place(heap[last], priorities[last], position);
             siftDown(siftUp(position));
         }
         heap[last] = null;
@@ -101,7 +88,6 @@ public final class GreedyDualOrder<E extends PolicyEntry<E>> implements Eviction
         if (count == 0) {
             return null;
         }
-        settleTop();
         inflation = Math.max(inflation, priorities[0]);
         return heap[0];
     }
@@ -109,19 +95,9 @@ public final class GreedyDualOrder<E extends PolicyEntry<E>> implements Eviction
     /** Takes every entry out, lowest priority first, and gives each to {@code receiver}. */
     void handOver(Consumer<? super E> receiver) {
         while (count > 0) {
-            settleTop();
             E lowest = heap[0];
             remove(lowest);
             receiver.accept(lowest);
-        }
-    }
-
-    /** Applies the raises of the entries at the top until the top's key is its true priority. */
-    private void settleTop() {
-        while (!Double.isNaN(raised[0])) {
-            priorities[0] = raised[0];
-            raised[0] = Double.NaN;
-            siftDown(0);
         }
     }
 
@@ -134,33 +110,30 @@ public final class GreedyDualOrder<E extends PolicyEntry<E>> implements Eviction
         return inflation + (double) sketch.frequency(entry.keyHash()) / entry.byteSize();
     }
 
-    private void place(E entry, double priority, double raise, int position) {
+    private void place(E entry, double priority, int position) {
         heap[position] = entry;
         priorities[position] = priority;
-        raised[position] = raise;
         entry.setQueue(position + 1);
     }
 
     private int siftUp(int position) {
         E entry = heap[position];
         double priority = priorities[position];
-        double raise = raised[position];
         while (position > 0) {
             int parent = (position - 1) >>> 1;
             if (priorities[parent] <= priority) {
                 break;
             }
-            place(heap[parent], priorities[parent], raised[parent], position);
+            place(heap[parent], priorities[parent], position);
             position = parent;
         }
-        place(entry, priority, raise, position);
+        place(entry, priority, position);
         return position;
     }
 
     private void siftDown(int position) {
         E entry = heap[position];
         double priority = priorities[position];
-        double raise = raised[position];
         int half = count >>> 1;
         while (position < half) {
             int child = 2 * position + 1;
@@ -170,9 +143,9 @@ public final class GreedyDualOrder<E extends PolicyEntry<E>> implements Eviction
             if (priority <= priorities[child]) {
                 break;
             }
-            place(heap[child], priorities[child], raised[child], position);
+            place(heap[child], priorities[child], position);
             position = child;
         }
-        place(entry, priority, raise, position);
+        place(entry, priority, position);
     }
 }
