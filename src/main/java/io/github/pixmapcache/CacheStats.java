@@ -7,7 +7,7 @@ package io.github.pixmapcache;
  * @param hits finds and {@code computeIfAbsent} calls that found a pixmap
  * @param misses finds and {@code computeIfAbsent} calls that did not
  * @param insertions pixmaps that entered the cache (inserts, replaces and loads)
- * @param evictions entries pushed out to stay within the byte budget
+ * @param evictions entries pushed out to stay within the byte budget, by idle trimming, or on expiry
  * @param rejectedInsertions pixmaps refused because they were larger than the budget
  * @param allocationFailures allocations of native memory that failed
  * @param entries entries in the cache

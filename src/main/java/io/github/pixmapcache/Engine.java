@@ -6,9 +6,11 @@ import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.index.KeyTable;
 import io.github.pixmapcache.internal.jfr.CacheEvents;
 import io.github.pixmapcache.internal.jfr.EvictionEvent;
+import io.github.pixmapcache.internal.policy.AccessTimedOrder;
 import io.github.pixmapcache.internal.policy.EvictionOrder;
 import io.github.pixmapcache.internal.policy.LruOrder;
 import io.github.pixmapcache.internal.policy.ReadBuffer;
+import io.github.pixmapcache.internal.policy.SizeAdaptiveOrder;
 import io.github.pixmapcache.internal.policy.WindowTinyLfuOrder;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
 import io.github.pixmapcache.internal.stats.StatsCounter;
@@ -54,6 +56,12 @@ final class Engine<K> {
      * dropped after unlock) → freed (Reclaimer). An unpublished entry that never makes it in is
      * discarded: its block is freed after unlock and it never counts as detached.
      *
+     * Expiry, idle trimming and removal notifications (all opt-in) hook in here: with expiry, the
+     * order is wrapped in an AccessTimedOrder and every mutate() first evicts what is overdue;
+     * trimIfIdle() evicts a share when Maintenance says the cache was idle; detach() records each
+     * removal's cause in the Mutation, and close() tells the RemovalListener last, after the
+     * unlock and the releases, so that the listener runs under no lock and may call back in.
+     *
      * Races we accept are listed in PixmapCache's design comment.
      */
 
@@ -72,6 +80,14 @@ final class Engine<K> {
 
     @GuardedBy("lock")
     private final EvictionOrder<Entry> evictionOrder;
+    /** The same order when entries expire after access, else null. */
+    @GuardedBy("lock")
+    private final AccessTimedOrder<Entry> accessTimes;
+    /** When expiry and idle trimming are due (both may be off). */
+    @GuardedBy("lock")
+    private final Maintenance maintenance;
+    /** Told of every entry that leaves the cache, after unlock; null for none. */
+    private final RemovalListener removalListener;
     /** Reads recorded without the lock; drained under it. */
     private final ReadBuffer<Entry> reads = new ReadBuffer<>(Entry::isCachedNow);
     /** Applies one drained read to the eviction order. */
@@ -97,7 +113,7 @@ final class Engine<K> {
     private final EvictionPolicy policy;
 
     Engine(Object owner, EvictionPolicy policy, long maximumBytes, KeyTable keyTable, StatsCounter stats,
-            Reclaimer reclaimer, Blocks blocks) {
+            Reclaimer reclaimer, Blocks blocks, Maintenance maintenance, RemovalListener removalListener) {
         this.owner = owner;
         this.policy = policy;
         this.keyTable = keyTable;
@@ -105,10 +121,15 @@ final class Engine<K> {
         this.reclaimer = reclaimer;
         this.blocks = blocks;
         this.maximumBytes = maximumBytes;
-        this.evictionOrder = switch (policy) {
+        this.maintenance = maintenance;
+        this.removalListener = removalListener;
+        EvictionOrder<Entry> order = switch (policy) {
             case LRU -> new LruOrder<>();
             case WINDOW_TINY_LFU -> new WindowTinyLfuOrder<>(maximumBytes);
+            case ADAPTIVE -> new SizeAdaptiveOrder<>(maximumBytes);
         };
+        this.accessTimes = maintenance.expires() ? new AccessTimedOrder<>(order, maintenance::now) : null;
+        this.evictionOrder = accessTimes != null ? accessTimes : order;
         this.applyRead = entry -> {
             if (entry.isCached()) {
                 evictionOrder.recordAccess(entry);
@@ -116,10 +137,22 @@ final class Engine<K> {
         };
     }
 
-    /** Takes the lock for one operation; close the mutation (try-with-resources) to end it. */
+    /**
+     * Takes the lock for one operation; close the mutation (try-with-resources) to end it. With
+     * expiry on, the entries overdue leave first.
+     */
     Mutation mutate() {
         lock.lock();
-        return new Mutation();
+        Mutation change = new Mutation();
+        if (accessTimes != null && !closed) {
+            try {
+                change.expireOverdue();
+            } catch (RuntimeException | Error e) {
+                change.close();  // unlocks
+                throw e;
+            }
+        }
+        return change;
     }
 
     // ------------------------------------------------------------------ lock-free reads
@@ -200,6 +233,8 @@ final class Engine<K> {
      */
     final class Mutation implements AutoCloseable {
         private final DeferredReleases releases = new DeferredReleases();
+        /** Told to the listener after unlock. */
+        private final Removals removals = Removals.to(removalListener);
         /** Blocks never published, to be freed after unlock. */
         private final List<Block> discarded = new ArrayList<>(0);
 
@@ -347,8 +382,9 @@ final class Engine<K> {
 
         // -------------------------------------------------------------- detaching and eviction
 
-        /** Takes an entry, already out of the index, off the budget and the order. */
-        void detach(Entry entry) {
+        /** Takes an entry, already out of the index, off the budget and the order, for {@code cause}. */
+        void detach(Entry entry, RemovalCause cause) {
+            removals.add(entry.key(), cause);
             entry.setCached(false);
             evictionOrder.remove(entry);
             usedBytes -= entry.byteSize();
@@ -360,7 +396,7 @@ final class Engine<K> {
         void detachAll() {
             for (Entry entry = evictionOrder.victim(); entry != null; entry = evictionOrder.victim()) {
                 removeFromIndex(entry);
-                detach(entry);
+                detach(entry, RemovalCause.CLEARED);
             }
             keyedEntries.clear();  // runs no user code
         }
@@ -373,15 +409,51 @@ final class Engine<K> {
 
         /** Evicts in the policy's order until the budget holds: one batch per operation. */
         private void evictToBudget() {
+            evictDownTo(maximumBytes);
+        }
+
+        /** Evicts in the policy's order until at most {@code bytes} are used: one batch. */
+        private void evictDownTo(long bytes) {
             drainReads();
             EvictionEvent batch = CacheEvents.evictionStarted(size, usedBytes);
-            while (usedBytes > maximumBytes) {
-                Entry victim = evictionOrder.victim();
-                removeFromIndex(victim);
-                detach(victim);
-                stats.recordEviction();
+            while (usedBytes > bytes) {
+                evict(evictionOrder.victim(), RemovalCause.EVICTED);
             }
             CacheEvents.evictionEnded(batch, owner, policy, size, usedBytes);
+        }
+
+        private void evict(Entry victim, RemovalCause cause) {
+            removeFromIndex(victim);
+            detach(victim, cause);
+            stats.recordEviction();
+        }
+
+        // -------------------------------------------------------------- maintenance
+
+        /** Removes the entries not accessed within the expiry duration (after applying the reads). */
+        void expireOverdue() {
+            if (accessTimes == null) {
+                return;
+            }
+            drainReads();
+            long deadline = maintenance.expiryDeadline(maintenance.now());
+            for (Entry overdue = accessTimes.accessedAtOrBefore(deadline); overdue != null;
+                    overdue = accessTimes.accessedAtOrBefore(deadline)) {
+                evict(overdue, RemovalCause.EXPIRED);
+            }
+        }
+
+        /** If the cache was idle for a trimming period, evicts a share of its bytes, least valuable first. */
+        void trimIfIdle() {
+            if (!maintenance.trims()) {
+                return;
+            }
+            CacheStats counters = stats();
+            long target = maintenance.trimTarget(maintenance.now(),
+                    counters.hits() + counters.misses() + counters.insertions(), usedBytes);
+            if (target >= 0) {
+                evictDownTo(target);
+            }
         }
 
         /**
@@ -430,6 +502,7 @@ final class Engine<K> {
             }
             releases.disposeRetiredTables();
             reclaimer.freeDeferred();  // blocks whose last reader raced a scan (see Reclaimer)
+            removals.deliver();  // last: the listener may call back into the cache
         }
     }
 

@@ -10,10 +10,12 @@ import io.github.pixmapcache.internal.memory.NativeAllocator;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
 import io.github.pixmapcache.internal.stats.StatsCounter;
 import java.lang.foreign.Arena;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -21,8 +23,11 @@ import java.util.function.Function;
  * A thread-safe cache of pixmaps in native memory, with the semantics of Qt's
  * {@code QPixmapCache}: pixmaps under user keys or under generated {@link Key}s and a byte budget.
  * Which pixmaps make room is the {@link EvictionPolicy}'s choice: Qt's least recently used first
- * ({@link EvictionPolicy#LRU}), or by default a size- and frequency-aware adaptive Window-TinyLFU
- * ({@link EvictionPolicy#WINDOW_TINY_LFU}) that decides admission in the eviction order itself.
+ * ({@link EvictionPolicy#LRU}), or by default ({@link EvictionPolicy#ADAPTIVE}) a size- and
+ * frequency-aware order that decides admission in the eviction order itself: Window-TinyLFU while
+ * the pixmaps are of about one size, GreedyDual-Size-Frequency while their sizes vary. Optionally,
+ * pixmaps expire after access, an idle cache trims itself as Qt's does, and a
+ * {@link RemovalListener} is told of every removal.
  *
  * <p>A {@link PixmapLease} from {@link #find} keeps its pixmap readable until it is closed, even if
  * the pixmap is evicted, removed, replaced or cleared meanwhile; after {@code close()} every access
@@ -77,7 +82,11 @@ public final class PixmapCache<K> implements AutoCloseable {
      * recency; single-threaded use sees exact LRU order. Operations on one key are atomic to finds;
      * those that take several pixmaps out (clear(), close(), an eviction of more than one) are not:
      * like ConcurrentHashMap.clear(), they remove one pixmap after another, so a thread that finds
-     * during them may miss one pixmap and then hit another that is about to go.
+     * during them may miss one pixmap and then hit another that is about to go. With expiry, a find
+     * may return a pixmap past its expiry that no maintenance has removed yet (finds read no clock),
+     * and a read counts as an access only once applied under the lock, so it may extend a pixmap's
+     * life by the time its read waited in the buffer. A removal listener hears of a removal after the
+     * operation's unlock, so another thread may already have inserted under the same key.
      */
 
     /** QPixmapCache's default limit: 10 MiB. */
@@ -91,18 +100,24 @@ public final class PixmapCache<K> implements AutoCloseable {
     private final LeaseContext leases;
     /** Loads in flight, one per key: single flight. */
     private final ConcurrentHashMap<K, Load> loads = new ConcurrentHashMap<>();
+    /** The maintenance task on the builder's scheduler, cancelled on close; null without one. */
+    private final Future<?> scheduledMaintenance;
 
     private PixmapCache(Builder<K> builder) {
         this.blocks = new Blocks(this, builder.allocator, stats);
         this.reclaimer = new Reclaimer(builder.allocator, stats);
         this.leases = new LeaseContext(this, reclaimer, LeakDetector.fromSystemProperty());
+        Maintenance maintenance = new Maintenance(builder.ticker, builder.expireAfterAccess, builder.trimPeriod);
         this.engine = new Engine<>(this, builder.evictionPolicy, builder.maximumBytes,
-                new KeyTable(builder.allocator), stats, reclaimer, blocks);
+                new KeyTable(builder.allocator), stats, reclaimer, blocks, maintenance, builder.removalListener);
+        long period = maintenance.scheduleNanos();
+        this.scheduledMaintenance = builder.scheduler == null || period == 0
+                ? null : ScheduledMaintenance.start(this, builder.scheduler, period);
         CacheEvents.cacheOpened(this);
     }
 
     /**
-     * A builder with QPixmapCache's budget, 10 MiB, and the {@link EvictionPolicy#WINDOW_TINY_LFU}
+     * A builder with QPixmapCache's budget, 10 MiB, and the {@link EvictionPolicy#ADAPTIVE}
      * policy; {@link EvictionPolicy#LRU} gives QPixmapCache's exact eviction order.
      *
      * @param <K> the type of user keys; they must be immutable, with consistent equals and hashCode
@@ -138,7 +153,7 @@ public final class PixmapCache<K> implements AutoCloseable {
             }
             Entry previous = change.putKeyed(key, entry);
             if (previous != null && previous.isCached()) {  // else already detached: its mapping was stale
-                change.detach(previous);
+                change.detach(previous, RemovalCause.REPLACED);
             }
             change.admit(entry);
         }
@@ -212,7 +227,7 @@ public final class PixmapCache<K> implements AutoCloseable {
                 return false;
             }
             change.bind(key.slot, entry);
-            change.detach(previous);
+            change.detach(previous, RemovalCause.REPLACED);
             change.admit(entry);
             return true;
         }
@@ -597,7 +612,7 @@ public final class PixmapCache<K> implements AutoCloseable {
             if (entry == null || !entry.isCached()) {  // a stale mapping is dropped, not detached again
                 return false;
             }
-            change.detach(entry);
+            change.detach(entry, RemovalCause.EXPLICIT);
             return true;
         }
     }
@@ -618,7 +633,7 @@ public final class PixmapCache<K> implements AutoCloseable {
                 return false;
             }
             change.releaseSlot(key.slot);
-            change.detach(entry);
+            change.detach(entry, RemovalCause.EXPLICIT);
             return true;
         }
     }
@@ -678,11 +693,41 @@ public final class PixmapCache<K> implements AutoCloseable {
     }
 
     /**
+     * Runs the maintenance that is due, on the calling thread: removes the pixmaps not accessed
+     * within the builder's {@link Builder#expireAfterAccess expireAfterAccess} duration, and, with
+     * {@link Builder#idleTrimming idle trimming} on, trims an idle cache once per period. Without a
+     * {@link Builder#scheduler scheduler}, call it from your own timer (as Qt's timer event does);
+     * expiry also runs at the start of every other operation that takes the cache's lock. Does
+     * nothing when neither is on.
+     *
+     * @throws IllegalStateException if the cache is closed
+     */
+    public void cleanUp() {
+        if (!cleanUpIfOpen()) {
+            ensureOpen();
+        }
+    }
+
+    /** Runs {@link #cleanUp()}'s maintenance; false, doing nothing, if the cache is closed. */
+    boolean cleanUpIfOpen() {
+        try (Engine<K>.Mutation change = engine.mutate()) {  // expires the overdue entries
+            if (engine.isClosed()) {
+                return false;
+            }
+            change.trimIfIdle();
+            return true;
+        }
+    }
+
+    /**
      * Closes the cache: every later call throws {@link IllegalStateException}, memory not leased
      * is freed now, and leased memory when its lease closes. Closing again does nothing.
      */
     @Override
     public void close() {
+        if (scheduledMaintenance != null) {
+            scheduledMaintenance.cancel(false);
+        }
         try (Engine<K>.Mutation change = engine.mutate()) {
             if (change.markClosed()) {
                 CacheEvents.cacheClosed(this);
@@ -800,8 +845,13 @@ public final class PixmapCache<K> implements AutoCloseable {
      */
     public static final class Builder<K> {
         private long maximumBytes = DEFAULT_MAXIMUM_BYTES;
-        private EvictionPolicy evictionPolicy = EvictionPolicy.WINDOW_TINY_LFU;
+        private EvictionPolicy evictionPolicy = EvictionPolicy.ADAPTIVE;
         private NativeAllocator allocator = NativeAllocator.system();
+        private Duration expireAfterAccess;
+        private Duration trimPeriod;
+        private Ticker ticker = Ticker.system();
+        private ScheduledExecutorService scheduler;
+        private RemovalListener removalListener;
 
         private Builder() {}
 
@@ -819,17 +869,94 @@ public final class PixmapCache<K> implements AutoCloseable {
         }
 
         /**
-         * The eviction policy; default {@link EvictionPolicy#WINDOW_TINY_LFU}, which beats LRU on
-         * scans, loops and one-off large pixmaps (see {@code bench/HITRATIO.md}). With it, an
-         * insert may leave the new pixmap out at once when it is worth fewer hits per byte than
-         * what it would displace: the insert still returns true (a valid Key), and the pixmap
-         * counts as evicted.
+         * The eviction policy; default {@link EvictionPolicy#ADAPTIVE}, which beats LRU on scans,
+         * loops and one-off large pixmaps, and GDSF on object hits when sizes vary (see
+         * {@code bench/HITRATIO.md}). With it, or with {@link EvictionPolicy#WINDOW_TINY_LFU}, an
+         * insert may leave the new pixmap out at once when it is worth less than what it would
+         * displace: the insert still returns true (a valid Key), and the pixmap counts as evicted.
          *
          * @param policy the order in which pixmaps leave the cache
          * @return this builder
          */
         public Builder<K> evictionPolicy(EvictionPolicy policy) {
             this.evictionPolicy = Require.notNull("policy", policy);
+            return this;
+        }
+
+        /**
+         * Removes each pixmap once it has not been found, loaded or inserted for {@code duration}
+         * (cause {@link RemovalCause#EXPIRED}); off by default. A pixmap leaves at the next
+         * maintenance after it expired: every operation that takes the cache's lock,
+         * {@link PixmapCache#cleanUp()}, or the {@link #scheduler scheduler}'s run (at most a
+         * quarter of {@code duration} late); a find before that may still return it. A find
+         * counts as an access once the cache applies its recorded read, which never makes the
+         * pixmap expire sooner.
+         *
+         * @param duration how long an unused pixmap stays, more than zero
+         * @return this builder
+         * @throws IllegalArgumentException if {@code duration} is zero or negative
+         */
+        public Builder<K> expireAfterAccess(Duration duration) {
+            this.expireAfterAccess = Require.positive("expireAfterAccess", duration);
+            return this;
+        }
+
+        /**
+         * Trims an idle cache as Qt's {@code QPixmapCache} does; off by default. Once per
+         * {@code period}, if nothing was found, missed or inserted during the period before, the
+         * least valuable pixmaps (in the eviction policy's order) leave until a quarter of the
+         * used bytes is gone (cause {@link RemovalCause#EVICTED}); an idle cache empties in a few
+         * periods, and any use stops the trimming until the cache is idle again. It runs on the
+         * {@link #scheduler scheduler}, or, without one, when the caller calls
+         * {@link PixmapCache#cleanUp()}.
+         *
+         * @param period how often the cache checks whether it is idle, more than zero
+         * @return this builder
+         * @throws IllegalArgumentException if {@code period} is zero or negative
+         */
+        public Builder<K> idleTrimming(Duration period) {
+            this.trimPeriod = Require.positive("idleTrimming", period);
+            return this;
+        }
+
+        /**
+         * The time source of expiry and idle trimming; default {@link Ticker#system()}. Tests pass
+         * a ticker they advance by hand.
+         *
+         * @param ticker reads nanoseconds
+         * @return this builder
+         */
+        public Builder<K> ticker(Ticker ticker) {
+            this.ticker = Require.notNull("ticker", ticker);
+            return this;
+        }
+
+        /**
+         * Runs expiry and idle trimming periodically on {@code scheduler}'s threads (the cache
+         * creates none): every trimming period, and often enough that a pixmap outlives its expiry
+         * by at most a quarter of the duration. Without it (the default), maintenance runs on the
+         * callers' threads only: expiry at every locked operation, both in
+         * {@link PixmapCache#cleanUp()}. The task stops when the cache is closed; the scheduler
+         * stays the caller's to shut down.
+         *
+         * @param scheduler runs the cache's maintenance
+         * @return this builder
+         */
+        public Builder<K> scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Require.notNull("scheduler", scheduler);
+            return this;
+        }
+
+        /**
+         * Tells {@code listener} of every pixmap that leaves the cache, and why; none by default.
+         * It runs after the removing operation has released the cache's lock, on that operation's
+         * thread (see {@link RemovalListener}).
+         *
+         * @param listener told of each removal
+         * @return this builder
+         */
+        public Builder<K> removalListener(RemovalListener listener) {
+            this.removalListener = Require.notNull("listener", listener);
             return this;
         }
 

@@ -13,6 +13,14 @@ final class Require {
         }
     }
 
+    static java.time.Duration positive(String name, java.time.Duration value) {
+        notNull(name, value);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+        return value;
+    }
+
     static void notNegative(String name, long value) {
         if (value < 0) {
             throw new IllegalArgumentException(name + " must not be negative, was " + value);

@@ -31,9 +31,23 @@ final class FrequencySketch {
     /**
      * Makes room for about {@code keys} keys: the sample that ages the counters grows to
      * {@value #SAMPLE_PER_KEY} increments per key, and the table to a word per key; growing the table forgets
-     * every count, so it starts with room for {@value #MINIMUM_KEYS} keys.
+     * every count (Window-TinyLFU's constants were tuned with that reset), so it starts with room
+     * for {@value #MINIMUM_KEYS} keys.
      */
     void ensureCapacity(long keys) {
+        ensureCapacity(keys, false);
+    }
+
+    /**
+     * As {@link #ensureCapacity(long)}, but growing the table keeps every estimate (keys that shared
+     * a counter share it on until the halvings blur it): for an order whose priorities are built on
+     * the counts of entries long cached.
+     */
+    void ensureCapacityKeepingCounts(long keys) {
+        ensureCapacity(keys, true);
+    }
+
+    private void ensureCapacity(long keys, boolean keepCounts) {
         sampleSize = (int) Math.min(Integer.MAX_VALUE / 2, Math.max(sampleSize, SAMPLE_PER_KEY * keys));
         int words = (int) Math.min(1 << 26, Math.max(MINIMUM_KEYS, Long.highestOneBit(Math.max(1, keys) - 1) << 1));
         if (table != null && table.length >= words) {
@@ -48,9 +62,18 @@ final class FrequencySketch {
             }
             return;  // keeps counting in the smaller table: estimates get coarser, the insert still succeeds
         }
+        if (keepCounts && table != null) {
+            // A key's word in the larger table is its old word, or that plus the old length: copying
+            // the old table into every part of the new one keeps each key's estimate as it was.
+            for (int part = 0; part < words; part += table.length) {
+                System.arraycopy(table, 0, larger, part, table.length);
+            }
+        }
         table = larger;
         tableMask = words - 1;
-        additions = 0;
+        if (!keepCounts) {
+            additions = 0;
+        }
     }
 
     /** The estimated count of {@code hash}, 0 to {@value #MAXIMUM_FREQUENCY}. */

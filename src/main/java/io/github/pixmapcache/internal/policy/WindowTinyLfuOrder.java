@@ -1,5 +1,7 @@
 package io.github.pixmapcache.internal.policy;
 
+import java.util.function.Consumer;
+
 /**
  * Adaptive, size-aware Window-TinyLFU (after Einziger, Friedman and Manes, "TinyLFU: A Highly
  * Efficient Cache Admission Policy", and the design of Caffeine).
@@ -45,7 +47,7 @@ public final class WindowTinyLfuOrder<E extends PolicyEntry<E>> implements Evict
     private final WeightedQueue<E> window = new WeightedQueue<>(WINDOW);
     private final WeightedQueue<E> probation = new WeightedQueue<>(PROBATION);
     private final WeightedQueue<E> protectedQueue = new WeightedQueue<>(PROTECTED);
-    private final FrequencySketch sketch = new FrequencySketch();
+    private final FrequencySketch sketch;
 
     private long maximumWeight;
     private long windowMaximum;
@@ -59,6 +61,12 @@ public final class WindowTinyLfuOrder<E extends PolicyEntry<E>> implements Evict
     private double step;
 
     public WindowTinyLfuOrder(long maximumWeight) {
+        this(maximumWeight, new FrequencySketch());
+    }
+
+    /** An order that counts frequencies in {@code sketch}, which it may share with another order. */
+    WindowTinyLfuOrder(long maximumWeight, FrequencySketch sketch) {
+        this.sketch = sketch;
         setMaximumWeight(maximumWeight);
     }
 
@@ -79,6 +87,24 @@ public final class WindowTinyLfuOrder<E extends PolicyEntry<E>> implements Evict
         sampleMisses++;
         climb();
         promoteWindowOverflow();
+    }
+
+    /**
+     * Places an entry at the most recent end of probation without counting a request for it: for
+     * entries handed over by another order, least valuable first.
+     */
+    void adopt(E entry) {
+        entries++;
+        sketch.ensureCapacity(entries);
+        probation.addLast(entry);
+    }
+
+    /** Takes every entry out, least valuable first, and gives each to {@code receiver}. */
+    void handOver(Consumer<? super E> receiver) {
+        for (E entry = victim(); entry != null; entry = victim()) {
+            remove(entry);
+            receiver.accept(entry);
+        }
     }
 
     @Override

@@ -112,4 +112,26 @@ class FrequencySketchTest {
         sketch.ensureCapacity(1_025);  // 2,048 words
         assertEquals(0, sketch.frequency(5), "a grown table starts empty");
     }
+
+    @Test
+    void growingKeepingCountsKeepsEveryEstimate() {
+        FrequencySketch sketch = new FrequencySketch();
+        for (int key = 0; key < 300; key++) {
+            for (int i = 0; i < key % 7; i++) {
+                sketch.increment(key);
+            }
+        }
+        int[] before = new int[300];
+        for (int key = 0; key < 300; key++) {
+            before[key] = sketch.frequency(key);
+        }
+
+        sketch.ensureCapacityKeepingCounts(5_000);  // 8,192 words
+
+        for (int key = 0; key < 300; key++) {
+            assertEquals(before[key], sketch.frequency(key), "key " + key);
+        }
+        sketch.increment(7);
+        assertEquals(before[7] + 1, sketch.frequency(7), "and counts on in the larger table");
+    }
 }

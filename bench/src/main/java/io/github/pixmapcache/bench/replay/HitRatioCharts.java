@@ -32,6 +32,10 @@ final class HitRatioCharts {
         series(chart, "LRU (BASELINES.md)", capacities, cells, c -> c.baseline().lru());
         series(chart, "LRU (measured)", capacities, cells, c -> c.lru().hitRatio())
                 .setMarker(SeriesMarkers.CROSS);
+        String peer = first.mode() == Mode.SIZE ? "GDSF" : "LIRS";  // the best single published policy per mode
+        if (cells.stream().allMatch(c -> c.published().containsKey(peer))) {
+            series(chart, peer + " (libCacheSim)", capacities, cells, c -> c.published().get(peer)[0]);
+        }
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 

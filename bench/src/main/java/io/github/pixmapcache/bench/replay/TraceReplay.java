@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  */
 public final class TraceReplay {
     /** The policy a builder gets by default: the one these results are about. */
-    private static final EvictionPolicy OURS = EvictionPolicy.WINDOW_TINY_LFU;
+    private static final EvictionPolicy OURS = EvictionPolicy.ADAPTIVE;
 
     private TraceReplay() {}
 
@@ -39,8 +39,9 @@ public final class TraceReplay {
         long start = System.nanoTime();
 
         List<Baseline> baselines = Baselines.read(traces.resolve("BASELINES.md"));
+        PublishedPolicies published = PublishedPolicies.read(traces.resolve("BASELINES-SOTA.csv"));
         Map<String, Trace> byName = readTraces(traces);
-        List<Cell> cells = replayAll(baselines, byName);
+        List<Cell> cells = replayAll(baselines, byName, published);
 
         Path chartDirectory = output.resolve("hitratio");
         Files.createDirectories(chartDirectory);
@@ -79,8 +80,8 @@ public final class TraceReplay {
     }
 
     /** Every baseline cell under LRU and ours, the longest replays first, on every core. */
-    private static List<Cell> replayAll(List<Baseline> baselines, Map<String, Trace> traces)
-            throws InterruptedException, ExecutionException {
+    private static List<Cell> replayAll(List<Baseline> baselines, Map<String, Trace> traces,
+            PublishedPolicies published) throws InterruptedException, ExecutionException {
         for (Baseline b : baselines) {
             Trace trace = traces.get(b.trace());
             if (trace == null) {
@@ -101,7 +102,7 @@ public final class TraceReplay {
             }
             List<Cell> cells = new ArrayList<>();
             for (Baseline b : baselines) {
-                cells.add(new Cell(b, lru.get(b).get(), ours.get(b).get()));
+                cells.add(new Cell(b, lru.get(b).get(), ours.get(b).get(), published.of(b)));
             }
             return cells;
         }
