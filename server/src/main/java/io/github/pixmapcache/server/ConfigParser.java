@@ -4,6 +4,8 @@ import io.github.pixmapcache.EvictionPolicy;
 import io.github.pixmapcache.imageio.PixmapIO;
 import io.github.pixmapcache.server.fleet.FleetConfig;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,7 +41,8 @@ public final class ConfigParser {
         REDIS_TIMEOUT("redis-timeout", "MS", "longest wait for one Redis command before rendering locally (default 200)"),
         REDIS_LOCK_TTL("redis-lock-ttl", "MS", "life of a fleet render lock, above the slowest render (default 15000)"),
         REDIS_TTL("redis-ttl", "SECONDS", "life of a tile stored in Redis (default 86400)"),
-        REDIS_PREFIX("redis-prefix", "NAME", "namespace of the fleet's keys (default pxc)");
+        REDIS_PREFIX("redis-prefix", "NAME", "namespace of the fleet's keys (default pxc)"),
+        IMAGES("images", "DIR", "folder of images served by IIIF at /iiif/3/ (default: a rendered fractal in ~/.cache)");
 
         final String flag;
         final String metavar;
@@ -119,7 +122,8 @@ public final class ConfigParser {
                 v.get(Option.THREADS, text -> parseEnum(ServerConfig.ThreadMode.class, text), d.threads()),
                 v.get(Option.SHUTDOWN_TIMEOUT, text -> Duration.ofMillis(Math.round(parseSeconds(text) * 1000)),
                         d.shutdownTimeout()),
-                fleet(v)));
+                fleet(v),
+                v.get(Option.IMAGES, ConfigParser::existingDirectory, null)));
     }
 
     /** The Redis tier's config, or null when neither --redis nor --redis-cluster is given. */
@@ -142,6 +146,14 @@ public final class ConfigParser {
                 .withLockTtl(v.get(Option.REDIS_LOCK_TTL, ConfigParser::parseMillis, base.lockTtl()))
                 .withTileTtl(v.get(Option.REDIS_TTL, text -> Duration.ofMillis(Math.round(parseSeconds(text) * 1000)),
                         base.tileTtl()));
+    }
+
+    private static Path existingDirectory(String value) {
+        Path path = Path.of(value);
+        if (!Files.isDirectory(path)) {
+            throw new IllegalArgumentException("not a directory: " + value);
+        }
+        return path;
     }
 
     private static Duration parseMillis(String value) {

@@ -3,6 +3,7 @@ package io.github.pixmapcache.server;
 import io.github.pixmapcache.EvictionPolicy;
 import io.github.pixmapcache.imageio.PixmapIO;
 import io.github.pixmapcache.server.fleet.FleetConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -22,6 +23,7 @@ import java.util.Objects;
  * @param threads          what runs Jetty's request handlers
  * @param shutdownTimeout  how long a stop waits for requests in flight
  * @param fleet            the shared Redis tier behind the pixmap cache, or null for none (the default)
+ * @param images           the folder the IIIF service serves, or null for the default folder (a rendered fractal)
  */
 public record ServerConfig(
         int port,
@@ -35,7 +37,8 @@ public record ServerConfig(
         CacheKind cache,
         ThreadMode threads,
         Duration shutdownTimeout,
-        FleetConfig fleet) {
+        FleetConfig fleet,
+        Path images) {
 
     /** Which cache holds rendered metatiles: the point of the load test is to compare them. */
     public enum CacheKind {
@@ -90,6 +93,14 @@ public record ServerConfig(
             throw new IllegalArgumentException("the Redis tier sits behind the pixmap cache, not behind cache "
                     + cache.name().toLowerCase(java.util.Locale.ROOT));
         }
+    }
+
+    /** With the default images folder. */
+    public ServerConfig(int port, String bind, long budgetBytes, EvictionPolicy policy, int metatileSize,
+                        int renderThreads, int renderQueue, int pngLevel, CacheKind cache, ThreadMode threads,
+                        Duration shutdownTimeout, FleetConfig fleet) {
+        this(port, bind, budgetBytes, policy, metatileSize, renderThreads, renderQueue, pngLevel, cache, threads,
+                shutdownTimeout, fleet, null);
     }
 
     /** Without the fleet tier. */

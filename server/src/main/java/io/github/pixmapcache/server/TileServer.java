@@ -2,6 +2,9 @@ package io.github.pixmapcache.server;
 
 import io.github.pixmapcache.PixmapCache;
 import io.github.pixmapcache.server.http.PlainTextErrorHandler;
+import io.github.pixmapcache.server.iiif.DerivativeStore;
+import io.github.pixmapcache.server.iiif.IiifHandler;
+import io.github.pixmapcache.server.iiif.IiifService;
 import io.github.pixmapcache.server.http.TileHandler;
 import io.github.pixmapcache.server.metrics.ServerMetrics;
 import io.github.pixmapcache.server.tiles.CaffeineTileSource;
@@ -18,6 +21,8 @@ import io.github.pixmapcache.server.tiles.UncachedTileSource;
 import java.net.URI;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -49,6 +54,7 @@ public final class TileServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final RenderPool renderPool;
     private final TileSource tiles;
+    private final IiifService iiif;
     private final Server jetty;
     private final ServerConnector connector;
     private URI uri;
@@ -59,16 +65,21 @@ public final class TileServer implements AutoCloseable {
         this.renderPool = new RenderPool(parts.picture(), config.renderThreads(), config.renderQueue());
         this.tiles = tileSource(config, parts);
         tiles.bindTo(metrics.registry());
+        this.iiif = IiifService.create(config.images(), config.cache() != ServerConfig.CacheKind.NONE, config.budgetBytes(),
+                config.policy(), DerivativeStore.NONE);
         this.jetty = new Server(requestThreads(config.threads()));
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
         http.setSendServerVersion(false);
+        // IIIF writes a / inside an identifier as %2F; the IIIF handler decodes each segment itself.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("iiif", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
         this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(config.bind());
         connector.setPort(config.port());
         jetty.addConnector(connector);
         GracefulHandler graceful = new GracefulHandler();
-        graceful.setHandler(new TileHandler(tiles, metrics, this::statsJson, this::healthText));
+        graceful.setHandler(new Handler.Sequence(new IiifHandler(iiif),
+                new TileHandler(tiles, metrics, this::statsJson, this::healthText)));
         jetty.setHandler(graceful);
         jetty.setErrorHandler(new PlainTextErrorHandler());
         jetty.setStopTimeout(config.shutdownTimeout().toMillis());
@@ -136,6 +147,11 @@ public final class TileServer implements AutoCloseable {
         return config;
     }
 
+    /** The IIIF image service. */
+    public IiifService iiif() {
+        return iiif;
+    }
+
     /** Blocks rendered so far (metatiles, or tiles without a cache). */
     public int renders() {
         return renderPool.renders();
@@ -171,6 +187,7 @@ public final class TileServer implements AutoCloseable {
             System.getLogger(TileServer.class.getName()).log(System.Logger.Level.WARNING, "stopping Jetty", e);
         } finally {
             tiles.close();
+            iiif.close();
             renderPool.close();
             metrics.close();
         }
