@@ -29,8 +29,8 @@ final class CachedRenderer implements ImageRenderer {
         double shrink = Math.min((double) plan.regionWidth() / plan.width(), (double) plan.regionHeight() / plan.height());
         int level = pyramid.levelFor(shrink);
         try (Arena arena = Arena.ofConfined(); Strips strips = new Strips(source, pyramid, level)) {
-            Pixmap out = Resampler.render(strips, 1.0 / (1L << level), pyramid.width(level), pyramid.height(level), plan,
-                    arena);
+            Pixmap out = Resampler.render(strips, 1.0 / (1L << level), pyramid.offset(level), pyramid.width(level),
+                    pyramid.height(level), plan, arena);
             return Encoding.encode(out, plan.format());
         }
     }

@@ -19,13 +19,14 @@ final class Resampler {
     /**
      * @param rows      the level's rows
      * @param levelScale level pixels per source pixel (1 / 2^level)
+     * @param levelOffset added to every level coordinate ({@link Pyramid#offset})
      * @param levelWidth the level's width
      * @param levelHeight the level's height
      */
-    static Pixmap render(RowSource rows, double levelScale, int levelWidth, int levelHeight, ImageRequest.Plan plan,
+    static Pixmap render(RowSource rows, double levelScale, double levelOffset, int levelWidth, int levelHeight, ImageRequest.Plan plan,
                          Arena arena) {
-        Axis horizontal = Axis.of(plan.x() * levelScale, plan.regionWidth() * levelScale, plan.width(), levelWidth);
-        Axis vertical = Axis.of(plan.y() * levelScale, plan.regionHeight() * levelScale, plan.height(), levelHeight);
+        Axis horizontal = Axis.of(plan.x() * levelScale + levelOffset, plan.regionWidth() * levelScale, plan.width(), levelWidth);
+        Axis vertical = Axis.of(plan.y() * levelScale + levelOffset, plan.regionHeight() * levelScale, plan.height(), levelHeight);
         Pixmap out = Pixmap.allocate(arena, plan.outputWidth(), plan.outputHeight(), PixelFormat.BGRA_8888_PRE);
         int left = horizontal.lowest();
         int[] line = new int[horizontal.highest() - left];

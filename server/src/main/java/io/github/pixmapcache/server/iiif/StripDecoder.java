@@ -22,9 +22,9 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes one {@link StripKey} into the cache's memory. Level 0 is the decoder's output itself.
- * Level k > 0 is decoded with the reader's own source subsampling at 2^(k-1), then halved by
- * averaging 2x2 blocks, so every level pixel is the mean of four samples spread over its area
- * rather than one sample picked from it.
+ * Level k > 0 is decoded with the reader's own source subsampling ({@link Pyramid#sampling}), then
+ * reduced by averaging blocks of {@link Pyramid#box} x box samples, so that every level pixel is
+ * the mean of up to 16 samples spread over its area rather than one sample picked from it.
  *
  * <p>A level that is one strip goes through {@link PixmapIO#read} (its header checks, its in-place
  * JPEG and PNG decoding); a level in several strips reads each strip's rows as a source region.
@@ -63,17 +63,9 @@ final class StripDecoder implements PixmapLoader<StripKey> {
         }
         try (Arena arena = Arena.ofConfined()) {
             Pixmap fine = PixmapIO.read(key.source().file(), (w, h, f) -> Pixmap.allocate(arena, w, h, f),
-                    options.withSubsampling(1 << (level - 1)));
+                    options.withSubsampling(pyramid.sampling(level)));
             Pixmap out = allocator.allocate(pyramid.width(level), pyramid.height(level), PixelFormat.BGRA_8888_PRE);
-            int[] upper = new int[fine.width()];
-            int[] lower = new int[fine.width()];
-            int[] row = new int[out.width()];
-            for (int y = 0; y < out.height(); y++) {
-                readRow(fine, Math.min(2 * y, fine.height() - 1), upper);
-                readRow(fine, Math.min(2 * y + 1, fine.height() - 1), lower);
-                halve(upper, lower, fine.width(), row, out.width());
-                writeRow(out, y, row);
-            }
+            reduce(pyramid.box(level), out, fine.width(), fine.height(), (y, line) -> readRow(fine, y, line));
             return out;
         }
     }
@@ -81,7 +73,6 @@ final class StripDecoder implements PixmapLoader<StripKey> {
     private static Pixmap strip(StripKey key, Pyramid pyramid, PixmapAllocator allocator) throws IOException {
         SourceImage source = key.source();
         int level = key.level();
-        int sub = level == 0 ? 1 : 1 << (level - 1);
         int rows = pyramid.rowsPerStrip(level);
         int top = key.strip() * rows;
         int height = Math.min(rows, pyramid.height(level) - top);
@@ -98,29 +89,51 @@ final class StripDecoder implements PixmapLoader<StripKey> {
                 reader.setInput(in, true, true);
                 ImageReadParam param = reader.getDefaultReadParam();
                 param.setSourceRegion(new Rectangle(0, sourceTop, source.width(), sourceRows));
-                param.setSourceSubsampling(sub, sub, 0, 0);
+                param.setSourceSubsampling(pyramid.sampling(level), pyramid.sampling(level), 0, 0);
                 band = reader.read(0, param);
             } finally {
                 reader.dispose();
             }
         }
         Pixmap out = allocator.allocate(pyramid.width(level), height, PixelFormat.BGRA_8888_PRE);
-        int bandWidth = band.getWidth();
-        int[] upper = new int[bandWidth];
-        int[] lower = new int[bandWidth];
+        reduce(pyramid.box(level), out, band.getWidth(), band.getHeight(), (y, line) -> bandRow(band, y, line));
+        return out;
+    }
+
+    /** Reads row {@code y} of decoded samples into {@code line}, premultiplied ARGB. */
+    private interface SampleRows {
+        void read(int y, int[] line);
+    }
+
+    /**
+     * Fills {@code out}: each pixel the rounded mean of the {@code box} x {@code box} samples above it
+     * (the last row and column repeated where the samples end).
+     */
+    private static void reduce(int box, Pixmap out, int sampleWidth, int sampleHeight, SampleRows samples) {
+        int[][] lines = new int[box][sampleWidth];
         int[] row = new int[out.width()];
-        for (int y = 0; y < height; y++) {
-            if (level == 0) {
-                bandRow(band, Math.min(y, band.getHeight() - 1), upper);
-                System.arraycopy(upper, 0, row, 0, Math.min(bandWidth, row.length));
-            } else {
-                bandRow(band, Math.min(2 * y, band.getHeight() - 1), upper);
-                bandRow(band, Math.min(2 * y + 1, band.getHeight() - 1), lower);
-                halve(upper, lower, bandWidth, row, out.width());
+        int[] sums = new int[4];
+        int count = box * box;
+        for (int y = 0; y < out.height(); y++) {
+            for (int t = 0; t < box; t++) {
+                samples.read(Math.min(box * y + t, sampleHeight - 1), lines[t]);
+            }
+            for (int x = 0; x < row.length; x++) {
+                java.util.Arrays.fill(sums, 0);
+                for (int[] line : lines) {
+                    for (int u = 0; u < box; u++) {
+                        int p = line[Math.min(box * x + u, sampleWidth - 1)];
+                        sums[0] += p >>> 24;
+                        sums[1] += p >> 16 & 0xFF;
+                        sums[2] += p >> 8 & 0xFF;
+                        sums[3] += p & 0xFF;
+                    }
+                }
+                row[x] = (sums[0] + count / 2) / count << 24 | (sums[1] + count / 2) / count << 16
+                        | (sums[2] + count / 2) / count << 8 | (sums[3] + count / 2) / count;
             }
             writeRow(out, y, row);
         }
-        return out;
     }
 
     /** Row {@code y} of a decoded band as premultiplied ARGB. */
@@ -140,24 +153,6 @@ final class StripDecoder implements PixmapLoader<StripKey> {
         int g = ((argb >> 8) & 0xFF) * a / 255;
         int b = (argb & 0xFF) * a / 255;
         return a << 24 | r << 16 | g << 8 | b;
-    }
-
-    /** Each output pixel the rounded mean of the 2x2 block above it (the last column repeated at an odd edge). */
-    private static void halve(int[] upper, int[] lower, int fineWidth, int[] out, int outWidth) {
-        for (int x = 0; x < outWidth; x++) {
-            int left = Math.min(2 * x, fineWidth - 1);
-            int right = Math.min(2 * x + 1, fineWidth - 1);
-            int p = upper[left];
-            int q = upper[right];
-            int r = lower[left];
-            int s = lower[right];
-            int pixel = 0;
-            for (int shift = 0; shift < 32; shift += 8) {
-                int sum = (p >>> shift & 0xFF) + (q >>> shift & 0xFF) + (r >>> shift & 0xFF) + (s >>> shift & 0xFF);
-                pixel |= ((sum + 2) >> 2) << shift;
-            }
-            out[x] = pixel;
-        }
     }
 
     static void readRow(Pixmap pixmap, int y, int[] line) {
