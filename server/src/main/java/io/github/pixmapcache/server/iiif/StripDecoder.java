@@ -7,7 +7,10 @@ import io.github.pixmapcache.PixmapLoader;
 import io.github.pixmapcache.imageio.PixmapIO;
 import io.github.pixmapcache.imageio.ReadOptions;
 import java.awt.Rectangle;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -136,8 +139,22 @@ final class StripDecoder implements PixmapLoader<StripKey> {
         }
     }
 
-    /** Row {@code y} of a decoded band as premultiplied ARGB. */
+    /**
+     * Row {@code y} of a decoded band as premultiplied ARGB. Plain gray is read as its samples:
+     * {@code getRGB} would treat them as linear light and brighten them, as ImageIO's gray space is.
+     */
     private static void bandRow(BufferedImage band, int y, int[] line) {
+        ColorModel model = band.getColorModel();
+        if (model instanceof ComponentColorModel && model.getNumComponents() == 1
+                && model.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
+            int bits = model.getComponentSize(0);
+            band.getRaster().getSamples(0, y, line.length, 1, 0, line);
+            for (int i = 0; i < line.length; i++) {
+                int v = bits == 8 ? line[i] : (int) Math.round(line[i] * 255.0 / ((1 << bits) - 1));
+                line[i] = 0xFF00_0000 | v * 0x010101;
+            }
+            return;
+        }
         band.getRGB(0, y, line.length, 1, line, 0, line.length);
         for (int i = 0; i < line.length; i++) {
             line[i] = premultiply(line[i]);
