@@ -71,8 +71,10 @@ public final class TileServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
         http.setSendServerVersion(false);
-        // IIIF writes a / inside an identifier as %2F; the IIIF handler decodes each segment itself.
-        http.setUriCompliance(UriCompliance.DEFAULT.with("iiif", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+        // IIIF writes a / inside an identifier as %2F, and IIIF clients send the upscaling ^ unescaped;
+        // the IIIF handler decodes and checks each segment itself.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("iiif", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+                UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS));
         this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(config.bind());
         connector.setPort(config.port());

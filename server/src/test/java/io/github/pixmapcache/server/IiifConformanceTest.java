@@ -195,6 +195,16 @@ class IiifConformanceTest {
     }
 
     @Test
+    void anUnescapedCaretUpscalesAsClientsSendIt() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(server.uri("/").getHost(), server.uri("/").getPort())) {
+            socket.getOutputStream().write(("GET /iiif/3/picture/0,0,32,32/^64,/0/default.png HTTP/1.1\r\nHost: x\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String head = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 200", head);
+        }
+    }
+
+    @Test
     void headAndOtherMethods() throws Exception {
         HttpResponse<byte[]> head = server.send(java.net.http.HttpRequest.newBuilder(
                 server.uri("/iiif/3/picture/info.json")).method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build());

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The deep-zoom viewer: {@code /images} lists the folder's images, {@code /view/{identifier}} shows
- * one in OpenSeadragon, whose script and button images are served from the jar (the build takes
+ * one in OpenSeadragon ({@code #xywh=x,y,w,h} opens it on that rectangle of image pixels), whose
+ * script and button images are served from the jar (the build takes
  * them from npm). A fixed table of asset paths: no request path reaches the class loader.
  */
 final class ViewerPages {
@@ -80,7 +81,13 @@ final class ViewerPages {
                 + "<script src=\"/openseadragon/openseadragon.min.js\"></script>\n<script>\n"
                 + "window.viewer = OpenSeadragon({id: \"viewer\", prefixUrl: \"/openseadragon/images/\", "
                 + "tileSources: \"" + IiifHandler.PREFIX + encoded + "/info.json\", showNavigator: true, "
-                + "crossOriginPolicy: \"Anonymous\"});\n</script></body></html>\n";
+                + "maxZoomPixelRatio: 8, "
+                + "crossOriginPolicy: \"Anonymous\"});\n"
+                // #xywh=x,y,w,h (image pixels) opens the viewer on that rectangle: a link to a detail.
+                + "viewer.addHandler(\"open\", function () {\n"
+                + "  var m = /xywh=(\\d+),(\\d+),(\\d+),(\\d+)/.exec(location.hash);\n"
+                + "  if (m) { viewer.viewport.fitBounds(viewer.viewport.imageToViewportRectangle(+m[1], +m[2], +m[3], +m[4]), true); }\n"
+                + "});\n</script></body></html>\n";
     }
 
     private static Page html(String text) {
