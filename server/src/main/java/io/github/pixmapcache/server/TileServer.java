@@ -149,7 +149,7 @@ public final class TileServer implements AutoCloseable {
         return config;
     }
 
-    /** The IIIF image service. */
+    /** {@return the IIIF image service} */
     public IiifService iiif() {
         return iiif;
     }

@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
  * The folder served without {@code --images}: one large JPEG of the fractal, rendered once into a
  * cache directory the first time the IIIF service is used, and found there on every later start.
  */
-public final class DefaultImages {
+final class DefaultImages {
     /** The identifier of the rendered image. */
     static final String IDENTIFIER = "mandelbrot";
     /** 8192 x 6144 pixels: the fractal's whole plane at zoom 5, less its empty top and bottom bands. */
@@ -29,8 +29,8 @@ public final class DefaultImages {
     private DefaultImages() {
     }
 
-    /** {@code $XDG_CACHE_HOME/pixmap-cache/images}, else {@code ~/.cache/pixmap-cache/images}. */
-    public static Path folder() {
+    /** {@return {@code $XDG_CACHE_HOME/pixmap-cache/images}, else {@code ~/.cache/pixmap-cache/images}} */
+    static Path folder() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
         return base.resolve("pixmap-cache").resolve("images");

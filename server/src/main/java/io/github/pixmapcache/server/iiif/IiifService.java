@@ -90,17 +90,17 @@ public final class IiifService implements AutoCloseable {
         return derivatives.get(source.file() + "|" + source.version() + "|" + plan, () -> renderer.render(source, plan));
     }
 
-    /** The identifiers of every image in the folder. */
+    /** {@return the identifiers of every image in the folder, sorted} */
     public List<String> identifiers() {
         return folder.get().identifiers();
     }
 
-    /** Source decodes so far: strips with the cache, whole requests without. */
+    /** {@return source decodes so far: strips with the cache, whole requests without} */
     public long decodes() {
         return renderer.decodes();
     }
 
-    /** The cache of decoded strips, or null when decoding per request. */
+    /** {@return the cache of decoded strips, or null when decoding per request} */
     public PixmapCache<?> cache() {
         return renderer instanceof CachedRenderer cached ? cached.cache() : null;
     }
