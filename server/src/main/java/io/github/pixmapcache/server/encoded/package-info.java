@@ -1,0 +1,7 @@
+/**
+ * The encoded tier: finished responses (a tile's PNG, an IIIF derivative) kept as bytes, so that a
+ * hit is served without an encode and without touching pixels. {@link
+ * io.github.pixmapcache.server.encoded.EncodedTier} is the whole API: get-or-encode by key with single
+ * flight, a byte budget, its numbers, and its meters.
+ */
+package io.github.pixmapcache.server.encoded;

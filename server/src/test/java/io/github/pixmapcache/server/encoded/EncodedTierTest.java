@@ -1,0 +1,165 @@
+package io.github.pixmapcache.server.encoded;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class EncodedTierTest {
+
+    record Key(String version, int id) {
+    }
+
+    @Test
+    void aHitReturnsTheCachedBytesWithoutEncoding() {
+        EncodedTier<Key> tier = new EncodedTier<>("t", 1 << 20);
+        AtomicInteger encodes = new AtomicInteger();
+        byte[] first = tier.get(new Key("v1", 1), k -> { encodes.incrementAndGet(); return new byte[] {1, 2, 3}; });
+        byte[] second = tier.get(new Key("v1", 1), k -> { encodes.incrementAndGet(); return new byte[] {9}; });
+        assertSame(first, second);
+        assertEquals(1, encodes.get());
+        EncodedTier.Numbers numbers = tier.numbers();
+        assertEquals(1, numbers.hits());
+        assertEquals(1, numbers.misses());
+        assertEquals(1, numbers.encodes());
+        assertEquals(3, numbers.usedBytes());
+    }
+
+    @Test
+    void sixtyFourConcurrentCallersOfOneColdKeyShareOneEncode() throws Exception {
+        EncodedTier<Key> tier = new EncodedTier<>("t", 1 << 20);
+        AtomicInteger encodes = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(64);
+        try {
+            List<Future<byte[]>> results = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                results.add(pool.submit(() -> tier.get(new Key("v1", 7), k -> {
+                    encodes.incrementAndGet();
+                    await(release);
+                    return new byte[] {7};
+                })));
+            }
+            while (tier.numbers().misses() < 64) {
+                Thread.sleep(1); // every caller has arrived: one encodes (held), 63 wait for it
+            }
+            release.countDown();
+            for (Future<byte[]> result : results) {
+                assertArrayEquals(new byte[] {7}, result.get(10, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, encodes.get());
+        assertEquals(63, tier.numbers().waits());
+    }
+
+    @Test
+    void aFailedEncodeReachesEveryWaiterAndIsNotCached() throws Exception {
+        EncodedTier<Key> tier = new EncodedTier<>("t", 1 << 20);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread failing = Thread.ofPlatform().start(() -> assertThrows(IllegalStateException.class,
+                () -> tier.get(new Key("v1", 1), k -> {
+                    started.countDown();
+                    await(release);
+                    throw new IllegalStateException("render failed");
+                })));
+        started.await();
+        Thread waiter = Thread.ofPlatform().start(() -> assertThrows(IllegalStateException.class,
+                () -> tier.get(new Key("v1", 1), k -> new byte[] {1})));
+        while (tier.numbers().waits() < 1) {
+            Thread.sleep(1);
+        }
+        release.countDown();
+        failing.join();
+        waiter.join();
+        assertEquals(1, tier.numbers().encodeFailures());
+        assertNull(tier.getIfPresent(new Key("v1", 1)));
+        assertArrayEquals(new byte[] {2}, tier.get(new Key("v1", 1), k -> new byte[] {2}));
+    }
+
+    @Test
+    void theBudgetHoldsAndEvictionsAreCounted() {
+        long budget = 100_000;
+        EncodedTier<Key> tier = new EncodedTier<>("t", budget);
+        for (int i = 0; i < 1000; i++) {
+            tier.get(new Key("v1", i), k -> new byte[1000]);
+            assertTrue(tier.numbers().usedBytes() <= budget, () -> tier.numbers().toString());
+        }
+        EncodedTier.Numbers numbers = tier.numbers();
+        assertEquals(1000, numbers.encodes());
+        assertTrue(numbers.evictions() >= 900, numbers::toString);
+        assertEquals(numbers.entries() * 1000, numbers.usedBytes());
+        assertEquals(1000, numbers.evictions() + numbers.entries());
+    }
+
+    @Test
+    void aValueLargerThanTheBudgetIsServedButNotKept() {
+        EncodedTier<Key> tier = new EncodedTier<>("t", 10);
+        assertEquals(11, tier.get(new Key("v1", 1), k -> new byte[11]).length);
+        assertEquals(0, tier.numbers().usedBytes());
+        assertNull(tier.getIfPresent(new Key("v1", 1)));
+    }
+
+    @Test
+    void anotherRendererVersionIsAnotherKey() {
+        EncodedTier<Key> tier = new EncodedTier<>("t", 1 << 20);
+        tier.get(new Key("v1", 1), k -> new byte[] {1});
+        assertArrayEquals(new byte[] {2}, tier.get(new Key("v2", 1), k -> new byte[] {2}));
+        assertEquals(2, tier.numbers().encodes());
+    }
+
+    @Test
+    void putIfAbsentNeverReplaces() {
+        EncodedTier<Key> tier = new EncodedTier<>("t", 1 << 20);
+        assertTrue(tier.putIfAbsent(new Key("v1", 1), new byte[] {1}));
+        assertTrue(!tier.putIfAbsent(new Key("v1", 1), new byte[] {2}));
+        assertArrayEquals(new byte[] {1}, tier.getIfPresent(new Key("v1", 1)));
+        assertEquals(1, tier.numbers().puts());
+    }
+
+    @Test
+    void badArgumentsAreRefusedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new EncodedTier<Key>("tiles", -1));
+        assertTrue(e.getMessage().contains("tiles") && e.getMessage().contains("-1"), e.getMessage());
+        EncodedTier<Key> tier = new EncodedTier<>("t", 1 << 20);
+        assertThrows(NullPointerException.class, () -> tier.get(new Key("v1", 1), k -> null));
+        assertNull(tier.getIfPresent(new Key("v1", 1)), "a null encode caches nothing");
+    }
+
+    @Test
+    void theMetersFollowTheNumbers() {
+        EncodedTier<Key> tier = new EncodedTier<>("tiles", 1 << 20);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        tier.bindTo(registry);
+        tier.get(new Key("v1", 1), k -> new byte[] {1, 2});
+        tier.get(new Key("v1", 1), k -> new byte[] {1, 2});
+        assertEquals(1, registry.get("cache.gets").tag("cache", "tiles").tag("result", "hit").functionCounter().count());
+        assertEquals(1, registry.get("cache.gets").tag("cache", "tiles").tag("result", "miss").functionCounter().count());
+        assertEquals(1, registry.get("cache.load").tag("result", "success").functionCounter().count());
+        assertEquals(2, registry.get("cache.used").tag("cache", "tiles").gauge().value());
+        assertEquals(1 << 20, registry.get("cache.maximum").gauge().value());
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
