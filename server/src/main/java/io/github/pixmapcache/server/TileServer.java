@@ -1,6 +1,7 @@
 package io.github.pixmapcache.server;
 
 import io.github.pixmapcache.PixmapCache;
+import io.github.pixmapcache.server.encoded.EncodedTier;
 import io.github.pixmapcache.server.http.PlainTextErrorHandler;
 import io.github.pixmapcache.server.iiif.DerivativeStore;
 import io.github.pixmapcache.server.iiif.IiifHandler;
@@ -40,6 +41,8 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
 public final class TileServer implements AutoCloseable {
     /** Request headers beyond this many bytes get 431 (Jetty's default too; named here as a limit we test). */
     static final int MAX_REQUEST_HEADER_BYTES = 8192;
+    /** The IIIF service's encoded derivatives get this fraction of the budget, on the heap, beside its decoded pixels. */
+    private static final long IIIF_DERIVATIVE_SHARE = 8;
     /** Request threads of the bounded pool ({@code --threads pool}), and the most virtual threads at once. */
     private static final int MAX_REQUEST_THREADS = 200;
 
@@ -65,8 +68,11 @@ public final class TileServer implements AutoCloseable {
         this.renderPool = new RenderPool(parts.picture(), config.renderThreads(), config.renderQueue());
         this.tiles = tileSource(config, parts);
         tiles.bindTo(metrics.registry());
-        this.iiif = IiifService.create(config.images(), config.cache() != ServerConfig.CacheKind.NONE, config.budgetBytes(),
-                config.policy(), DerivativeStore.NONE);
+        boolean decodeOnce = config.cache() != ServerConfig.CacheKind.NONE;
+        EncodedTier<String> derivatives = new EncodedTier<>("iiif-derivatives", config.budgetBytes() / IIIF_DERIVATIVE_SHARE);
+        derivatives.bindTo(metrics.registry());
+        this.iiif = IiifService.create(config.images(), decodeOnce, config.budgetBytes(), config.policy(),
+                decodeOnce ? DerivativeStore.in(derivatives) : DerivativeStore.NONE);
         this.jetty = new Server(requestThreads(config.threads()));
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);

@@ -44,6 +44,10 @@ class IiifDecodeOnceTest {
             for (int i = 4; i < REQUESTS; i++) {
                 assertArrayEquals(bodies.get(i % 4), bodies.get(i), "request " + i + " differs from its twin");
             }
+            // The four distinct derivatives were encoded once each; every other request was a hit or a wait in the encoded tier.
+            String metrics = new String(server.get("/metrics").body(), StandardCharsets.UTF_8);
+            assertTrue(java.util.regex.Pattern.compile("cache_load_total\\{cache=\"iiif-derivatives\",result=\"success\"[^}]*\\} 4\\.0")
+                    .matcher(metrics).find(), () -> metrics.lines().filter(l -> l.contains("iiif-derivatives")).toList().toString());
         }
     }
 

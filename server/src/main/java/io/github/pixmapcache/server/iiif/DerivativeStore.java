@@ -1,11 +1,12 @@
 package io.github.pixmapcache.server.iiif;
 
+import io.github.pixmapcache.server.encoded.EncodedTier;
 import java.util.function.Supplier;
 
 /**
- * Where encoded derivatives (the bytes of one image request) would be kept: the seam for the tile
- * server's encoded tier (issue 21), which is not on this branch yet. Until it is plugged in here,
- * {@link #NONE} encodes every request from the cached pixels.
+ * Where encoded derivatives (the bytes of one image request) are kept: the tile server's
+ * {@link EncodedTier} ({@link #in}), or {@link #NONE}, which encodes every request (the
+ * per-request baseline of {@code --cache none}).
  */
 @FunctionalInterface
 public interface DerivativeStore {
@@ -20,4 +21,15 @@ public interface DerivativeStore {
      * @return the encoded derivative
      */
     byte[] get(String key, Supplier<byte[]> encode);
+
+    /**
+     * Derivatives in an encoded tier: a hit is served without touching pixels, and concurrent
+     * requests for one missing derivative encode it once.
+     *
+     * @param tier the encoded tier, keyed by the derivative's key
+     * @return a store over {@code tier}
+     */
+    static DerivativeStore in(EncodedTier<String> tier) {
+        return (key, encode) -> tier.get(key, k -> encode.get());
+    }
 }
