@@ -5,6 +5,8 @@ import io.github.pixmapcache.imageio.PixmapIO;
 import io.github.pixmapcache.server.fleet.FleetConfig;
 import io.github.pixmapcache.server.fleet.FleetSecurity;
 import io.github.pixmapcache.server.fleet.Secret;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +61,8 @@ public final class ConfigParser {
         REDIS_TIMEOUT("redis-timeout", "MS", "longest wait for one Redis command before rendering locally (default 200)"),
         REDIS_LOCK_TTL("redis-lock-ttl", "MS", "life of a fleet render lock, above the slowest render (default 15000)"),
         REDIS_TTL("redis-ttl", "SECONDS", "life of a tile stored in Redis (default 86400)"),
-        REDIS_PREFIX("redis-prefix", "NAME", "namespace of the fleet's keys (default pxc)");
+        REDIS_PREFIX("redis-prefix", "NAME", "namespace of the fleet's keys (default pxc)"),
+        IMAGES("images", "DIR", "folder of images served by IIIF at /iiif/3/ (default: a rendered fractal in ~/.cache)");
 
         final String flag;
         final String metavar;
@@ -152,7 +155,8 @@ public final class ConfigParser {
                         d.shutdownTimeout()),
                 fleet(v),
                 v.get(Option.TILE_BUDGET, ConfigParser::parseBytes, d.tileBudgetBytes()),
-                v.get(Option.PICTURE, text -> parseEnum(ServerConfig.PictureKind.class, text), d.picture())));
+                v.get(Option.PICTURE, text -> parseEnum(ServerConfig.PictureKind.class, text), d.picture()),
+                v.get(Option.IMAGES, ConfigParser::existingDirectory, null)));
     }
 
     /** The Redis tier's config, or null when neither --redis nor --redis-cluster is given. */
@@ -233,6 +237,14 @@ public final class ConfigParser {
             throw new IllegalArgumentException("the secret is given by " + String.join(" and ", sources) + ": give it once");
         }
         return given.isEmpty() ? null : given.getFirst();
+    }
+
+    private static Path existingDirectory(String value) {
+        Path path = Path.of(value);
+        if (!Files.isDirectory(path)) {
+            throw new IllegalArgumentException("not a directory: " + value);
+        }
+        return path;
     }
 
     private static Duration parseMillis(String value) {

@@ -6,6 +6,7 @@ import io.github.pixmapcache.server.fleet.FleetConfig;
 import io.github.pixmapcache.server.tiles.Mandelbrot;
 import io.github.pixmapcache.server.tiles.Picture;
 import io.github.pixmapcache.server.tiles.Waves;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -27,6 +28,7 @@ import java.util.Objects;
  * @param fleet            the shared Redis tier behind the pixmap cache, or null for none (the default)
  * @param tileBudgetBytes  budget of the encoded tier, the tiles' PNG bytes in front of the metatiles (0 keeps none)
  * @param picture          what the server draws
+ * @param images           the folder the IIIF service serves, or null for the default folder (a rendered fractal)
  */
 public record ServerConfig(
         int port,
@@ -42,7 +44,8 @@ public record ServerConfig(
         Duration shutdownTimeout,
         FleetConfig fleet,
         long tileBudgetBytes,
-        PictureKind picture) {
+        PictureKind picture,
+        Path images) {
 
     /** Which cache holds rendered metatiles: the point of the load test is to compare them. */
     public enum CacheKind {
@@ -129,12 +132,20 @@ public record ServerConfig(
         }
     }
 
+    /** The default tile budget, picture and images folder. */
+    public ServerConfig(int port, String bind, long budgetBytes, EvictionPolicy policy, int metatileSize,
+                        int renderThreads, int renderQueue, int pngLevel, CacheKind cache, ThreadMode threads,
+                        Duration shutdownTimeout, FleetConfig fleet) {
+        this(port, bind, budgetBytes, policy, metatileSize, renderThreads, renderQueue, pngLevel, cache, threads,
+                shutdownTimeout, fleet, DEFAULT_TILE_BUDGET, PictureKind.MANDELBROT, null);
+    }
+
     /** Without the fleet tier. */
     public ServerConfig(int port, String bind, long budgetBytes, EvictionPolicy policy, int metatileSize,
                         int renderThreads, int renderQueue, int pngLevel, CacheKind cache, ThreadMode threads,
                         Duration shutdownTimeout) {
         this(port, bind, budgetBytes, policy, metatileSize, renderThreads, renderQueue, pngLevel, cache, threads,
-                shutdownTimeout, null, DEFAULT_TILE_BUDGET, PictureKind.MANDELBROT);
+                shutdownTimeout, null);
     }
 
     /** The encoded tier's default budget: about 2,000 Mandelbrot tiles of 64 KB. */

@@ -3,6 +3,9 @@ package io.github.pixmapcache.server;
 import io.github.pixmapcache.PixmapCache;
 import io.github.pixmapcache.server.encoded.EncodedTier;
 import io.github.pixmapcache.server.http.PlainTextErrorHandler;
+import io.github.pixmapcache.server.iiif.DerivativeStore;
+import io.github.pixmapcache.server.iiif.IiifHandler;
+import io.github.pixmapcache.server.iiif.IiifService;
 import io.github.pixmapcache.server.http.TileHandler;
 import io.github.pixmapcache.server.metrics.ServerMetrics;
 import io.github.pixmapcache.server.tiles.CaffeineTileSource;
@@ -23,6 +26,8 @@ import java.net.URI;
 import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -40,6 +45,8 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
 public final class TileServer implements AutoCloseable {
     /** Request headers beyond this many bytes get 431 (Jetty's default too; named here as a limit we test). */
     static final int MAX_REQUEST_HEADER_BYTES = 8192;
+    /** The IIIF service's encoded derivatives get this fraction of the budget, on the heap, beside its decoded pixels. */
+    private static final long IIIF_DERIVATIVE_SHARE = 8;
     /** Request threads of the bounded pool ({@code --threads pool}), and the most virtual threads at once. */
     private static final int MAX_REQUEST_THREADS = 200;
 
@@ -54,6 +61,7 @@ public final class TileServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final RenderPool renderPool;
     private final TileSource tiles;
+    private final IiifService iiif;
     private final Server jetty;
     private final ServerConnector connector;
     private URI uri;
@@ -64,16 +72,26 @@ public final class TileServer implements AutoCloseable {
         this.renderPool = new RenderPool(parts.picture(), config.renderThreads(), config.renderQueue());
         this.tiles = tileSource(config, parts);
         tiles.bindTo(metrics.registry());
+        boolean decodeOnce = config.cache() != ServerConfig.CacheKind.NONE;
+        EncodedTier<String> derivatives = new EncodedTier<>("iiif-derivatives", config.budgetBytes() / IIIF_DERIVATIVE_SHARE);
+        derivatives.bindTo(metrics.registry());
+        this.iiif = IiifService.create(config.images(), decodeOnce, config.budgetBytes(), config.policy(),
+                decodeOnce ? DerivativeStore.in(derivatives) : DerivativeStore.NONE);
         this.jetty = new Server(requestThreads(config.threads()));
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
         http.setSendServerVersion(false);
+        // IIIF writes a / inside an identifier as %2F, and IIIF clients send the upscaling ^ unescaped;
+        // the IIIF handler decodes and checks each segment itself.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("iiif", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+                UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS));
         this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(config.bind());
         connector.setPort(config.port());
         jetty.addConnector(connector);
         GracefulHandler graceful = new GracefulHandler();
-        graceful.setHandler(new TileHandler(tiles, config.picture().version(), metrics, this::statsJson, this::healthText));
+        graceful.setHandler(new Handler.Sequence(new IiifHandler(iiif),
+                new TileHandler(tiles, config.picture().version(), metrics, this::statsJson, this::healthText)));
         jetty.setHandler(graceful);
         jetty.setErrorHandler(new PlainTextErrorHandler());
         jetty.setStopTimeout(config.shutdownTimeout().toMillis());
@@ -155,6 +173,11 @@ public final class TileServer implements AutoCloseable {
         return metrics.encodeTime().count();
     }
 
+    /** {@return the IIIF image service} */
+    public IiifService iiif() {
+        return iiif;
+    }
+
     /** Blocks rendered so far (metatiles, or tiles without a cache). */
     public int renders() {
         return renderPool.renders();
@@ -201,6 +224,7 @@ public final class TileServer implements AutoCloseable {
             System.getLogger(TileServer.class.getName()).log(System.Logger.Level.WARNING, "stopping Jetty", e);
         } finally {
             tiles.close();
+            iiif.close();
             renderPool.close();
             metrics.close();
         }

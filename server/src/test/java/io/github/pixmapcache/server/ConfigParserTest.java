@@ -40,7 +40,7 @@ class ConfigParserTest {
                 "--tile-budget", "64m", "--picture", "waves");
         assertEquals(new ServerConfig(9100, "0.0.0.0", 2L << 30, EvictionPolicy.LRU, 4, 3, 7, 9,
                 ServerConfig.CacheKind.CAFFEINE, ServerConfig.ThreadMode.POOL, Duration.ofMillis(2500), null,
-                64L << 20, ServerConfig.PictureKind.WAVES), config);
+                64L << 20, ServerConfig.PictureKind.WAVES, null), config);
     }
 
     @ParameterizedTest

@@ -1,0 +1,171 @@
+package io.github.pixmapcache.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntBinaryOperator;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.awt.image.BufferedImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Decode once: concurrent requests for a cold image decode it once; with {@code --cache none} every
+ * request decodes; a source whose decoded size exceeds the whole budget is served at full
+ * resolution and as a thumbnail, which needs only a small level in memory.
+ */
+class IiifDecodeOnceTest {
+    private static final int REQUESTS = 100;
+
+    @TempDir
+    Path images;
+
+    @Test
+    void aHundredConcurrentRequestsForAColdImageDecodeItOnce() throws Exception {
+        IiifFixtures.write(IiifFixtures.picture(3000, 2000), images.resolve("photo.jpg"));
+        try (TestServer server = TestServer.start("--images", images.toString(), "--budget", "256m")) {
+            List<byte[]> bodies = concurrently(server, REQUESTS, i -> "/iiif/3/photo/" + (i % 4) * 256 + ",0,256,256/256,/0/default.jpg");
+            assertEquals(1, server.server.iiif().decodes(), "decodes for " + REQUESTS + " concurrent requests of one level");
+            for (int i = 4; i < REQUESTS; i++) {
+                assertArrayEquals(bodies.get(i % 4), bodies.get(i), "request " + i + " differs from its twin");
+            }
+            // The four distinct derivatives were encoded once each; every other request was a hit or a wait in the encoded tier.
+            String metrics = new String(server.get("/metrics").body(), StandardCharsets.UTF_8);
+            assertTrue(java.util.regex.Pattern.compile("cache_load_total\\{cache=\"iiif-derivatives\",result=\"success\"[^}]*\\} 4\\.0")
+                    .matcher(metrics).find(), () -> metrics.lines().filter(l -> l.contains("iiif-derivatives")).toList().toString());
+        }
+    }
+
+    @Test
+    void withoutTheCacheEveryRequestDecodes() throws Exception {
+        IiifFixtures.write(IiifFixtures.picture(1200, 800), images.resolve("photo.jpg"));
+        try (TestServer server = TestServer.start("--images", images.toString(), "--cache", "none")) {
+            List<byte[]> bodies = concurrently(server, 20, i -> "/iiif/3/photo/0,0,256,256/128,/0/default.png");
+            assertEquals(20, server.server.iiif().decodes());
+            assertEquals(128, IiifFixtures.decode(bodies.get(0)).getWidth());
+        }
+    }
+
+    private static List<byte[]> concurrently(TestServer server, int n, java.util.function.IntFunction<String> path)
+            throws Exception {
+        List<CompletableFuture<HttpResponse<byte[]>>> responses = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            responses.add(server.client.sendAsync(HttpRequest.newBuilder(server.uri(path.apply(i))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()));
+        }
+        List<byte[]> bodies = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<byte[]>> future : responses) {
+            HttpResponse<byte[]> response = future.get();
+            assertEquals(200, response.statusCode(), () -> new String(response.body(), StandardCharsets.UTF_8));
+            bodies.add(response.body());
+        }
+        return bodies;
+    }
+
+    /** A gray pattern every pixel of which is known: 1000-pixel checks with ramps inside them. */
+    private static int pattern(int x, int y) {
+        return ((x / 1000 + y / 1000) & 1) * 128 + (x % 1000) * 100 / 1000 + (y % 1000) * 27 / 1000;
+    }
+
+    @Test
+    void aSourceLargerThanTheWholeBudgetIsServedInFullAndAsAThumbnail() throws Exception {
+        int side = 20_000;   // 1.6 GB of BGRA pixels decoded, under a 256 MiB budget
+        long t0 = System.nanoTime();
+        writeGrayPng(images.resolve("huge.png"), side, side, IiifDecodeOnceTest::pattern);
+        System.out.printf("huge.png written in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        try (TestServer server = TestServer.start("--images", images.toString(), "--budget", "256m")) {
+            HttpResponse<byte[]> thumbnail = server.get("/iiif/3/huge/full/!256,256/0/default.png");
+            assertEquals(200, thumbnail.statusCode(), () -> new String(thumbnail.body(), StandardCharsets.UTF_8));
+            System.out.printf("thumbnail after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            long afterThumbnail = server.server.iiif().cache().usedBytes();
+            assertTrue(afterThumbnail <= 4L << 20, "a thumbnail needs a small level only, not " + afterThumbnail + " bytes");
+            BufferedImage expected = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
+            double span = side / 256.0;
+            for (int y = 0; y < 256; y++) {
+                for (int x = 0; x < 256; x++) {   // the exact area average of the pattern, on a 1/4-pixel grid
+                    long sum = 0;
+                    int count = 0;
+                    for (double sy = y * span; sy < (y + 1) * span; sy += 4) {
+                        for (double sx = x * span; sx < (x + 1) * span; sx += 4) {
+                            sum += pattern((int) sx, (int) sy);
+                            count++;
+                        }
+                    }
+                    int v = (int) Math.round((double) sum / count);
+                    expected.setRGB(x, y, v * 0x010101);
+                }
+            }
+            IiifFixtures.assertClose(expected, IiifFixtures.decode(thumbnail.body()), 2, 80, "thumbnail of " + side + "^2");
+
+            int x0 = 10_240 - 100;
+            int y0 = 10_240 - 60;
+            HttpResponse<byte[]> tile = server.get("/iiif/3/huge/" + x0 + "," + y0 + ",512,512/max/0/default.png");
+            assertEquals(200, tile.statusCode(), () -> new String(tile.body(), StandardCharsets.UTF_8));
+            System.out.printf("full-resolution tile after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            BufferedImage pixels = IiifFixtures.decode(tile.body());
+            for (int y = 0; y < 512; y++) {
+                for (int x = 0; x < 512; x++) {
+                    int v = pattern(x0 + x, y0 + y);
+                    assertEquals(v * 0x010101, pixels.getRGB(x, y) & 0xFFFFFF, "pixel " + (x0 + x) + "," + (y0 + y));
+                }
+            }
+            assertTrue(server.server.iiif().cache().usedBytes() <= 256L << 20);
+        }
+    }
+
+    /** Streams a gray PNG row by row, so that the test never holds the image. */
+    private static void writeGrayPng(Path file, int width, int height, IntBinaryOperator gray) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
+            out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+            java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8)
+                    .put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+            chunk(out, "IHDR", ihdr.array());
+            java.io.ByteArrayOutputStream idat = new java.io.ByteArrayOutputStream();
+            Deflater deflater = new Deflater(1);
+            byte[] row = new byte[width + 1];
+            try (DeflaterOutputStream z = new DeflaterOutputStream(idat, deflater, 1 << 16)) {
+                for (int y = 0; y < height; y++) {
+                    for (int x = 0; x < width; x++) {
+                        row[x + 1] = (byte) gray.applyAsInt(x, y);
+                    }
+                    z.write(row);
+                    if (idat.size() > 1 << 20) {
+                        chunk(out, "IDAT", idat.toByteArray());
+                        idat.reset();
+                    }
+                }
+            } finally {
+                deflater.end();
+            }
+            chunk(out, "IDAT", idat.toByteArray());
+            chunk(out, "IEND", new byte[0]);
+        }
+    }
+
+    private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
+        out.writeInt(data.length);
+        CRC32 crc = new CRC32();
+        try (OutputStream checked = new CheckedOutputStream(OutputStream.nullOutputStream(), crc)) {
+            checked.write(type.getBytes(StandardCharsets.US_ASCII));
+            checked.write(data);
+        }
+        out.write(type.getBytes(StandardCharsets.US_ASCII));
+        out.write(data);
+        out.writeInt((int) crc.getValue());
+    }
+}
