@@ -1,6 +1,7 @@
 package io.github.pixmapcache.server.tiles;
 
 import io.github.pixmapcache.CacheStats;
+import io.github.pixmapcache.Pixmap;
 import io.github.pixmapcache.PixmapCache;
 import io.github.pixmapcache.PixmapLease;
 import io.github.pixmapcache.PixmapLoader;
@@ -46,11 +47,15 @@ public final class PixmapTileSource implements TileSource {
             return pngThroughFleet(tile, metatile);
         }
         try (PixmapLease lease = cache.computeIfAbsent(metatile, loader)) {
-            return cut(lease, metatile, tile);
+            return cut(lease.pixmap(), metatile, tile);
         }
     }
 
-    /** Here, else the fleet's stored tile, else render here (and publish to the fleet). */
+    /**
+     * Here, else the fleet's stored tile, else render here (and publish to the fleet). Here is a
+     * lease-free read, so that a miss asks Redis before it commits to a render; without a fleet,
+     * {@code computeIfAbsent} alone serves hits and misses, each counted once.
+     */
     private byte[] pngThroughFleet(TileAddress tile, Metatile metatile) {
         byte[] cached = cutIfCached(metatile, tile);
         if (cached != null) {
@@ -62,25 +67,20 @@ public final class PixmapTileSource implements TileSource {
         }
         FleetTiles.Load load = fleet.load(metatile, loader);
         try (PixmapLease lease = cache.computeIfAbsent(metatile, load)) {
-            return cut(lease, metatile, tile);
+            return cut(lease.pixmap(), metatile, tile);
         } finally {
             load.finish(cache::find);
         }
     }
 
-    /**
-     * The tile's PNG from its metatile if cached, else null, rendering nothing: the one read of
-     * cached pixels that needs no lease beyond the encode (where a lease-free {@code read} goes).
-     */
+    /** The tile cut and encoded from its cached metatile, or null on a miss: a lease-free read, nothing to close. */
     private byte[] cutIfCached(Metatile metatile, TileAddress tile) {
-        try (PixmapLease lease = cache.find(metatile)) {
-            return lease == null ? null : cut(lease, metatile, tile);
-        }
+        return cache.read(metatile, pixmap -> cut(pixmap, metatile, tile));
     }
 
-    /** Every tile this tier makes: its 256x256 region of the leased metatile, encoded in place. */
-    private byte[] cut(PixmapLease lease, Metatile metatile, TileAddress tile) {
-        return encoder.encode(lease.pixmap(), metatile.offsetX(tile), metatile.offsetY(tile));
+    /** Every tile this tier makes: its 256x256 region of the metatile, encoded in place. */
+    private byte[] cut(Pixmap pixmap, Metatile metatile, TileAddress tile) {
+        return encoder.encode(pixmap, metatile.offsetX(tile), metatile.offsetY(tile));
     }
 
     /** The shared Redis tier, or null. */
