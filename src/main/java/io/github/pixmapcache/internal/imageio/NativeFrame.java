@@ -158,6 +158,8 @@ final class NativeFrame implements AutoCloseable {
         private final long stride;
         /** Elements per pixel when a row's data elements are its memory as it is, else 0. */
         private final int contiguous;
+        /** The layout when pixels are packed into the bits of bytes (1, 2 or 4 bits), else null. */
+        private final MultiPixelPackedSampleModel packed;
         private Object rowElements;
 
         FrameRaster(SampleModel layout, SegmentElements data) {
@@ -166,6 +168,8 @@ final class NativeFrame implements AutoCloseable {
             this.elementBytes = layout.getDataType() == DataBuffer.TYPE_BYTE ? 1 : 2;
             this.stride = scanlineStride(layout);
             this.contiguous = contiguousElements(layout);
+            this.packed = layout instanceof MultiPixelPackedSampleModel bits && bits.getDataType() == DataBuffer.TYPE_BYTE
+                    ? bits : null;
         }
 
         private static int contiguousElements(SampleModel layout) {
@@ -199,6 +203,31 @@ final class NativeFrame implements AutoCloseable {
                     MemorySegment.copy((short[]) elements, r * count, data.segment,
                             ValueLayout.JAVA_SHORT_UNALIGNED, at, count);
                 }
+            }
+        }
+
+        /** One pixel: the PNG reader's way whenever its destination is not a JDK byte raster. */
+        @Override
+        public void setPixel(int x, int y, int[] samples) {
+            if (x < 0 || y < 0 || x >= getWidth() || y >= getHeight()) {
+                super.setPixel(x, y, samples);  // throws as every raster does
+                return;
+            }
+            if (contiguous != 0) {
+                long at = y * stride + (long) x * contiguous;
+                for (int band = 0; band < contiguous; band++) {
+                    data.setElem(0, (int) (at + band), samples[band]);
+                }
+            } else if (packed != null) {
+                int bits = packed.getPixelBitStride();
+                long bit = (long) x * bits;
+                int index = (int) (y * stride + bit / 8);
+                int shift = 8 - bits - (int) (bit % 8);
+                int mask = ((1 << bits) - 1) << shift;
+                int old = data.getElem(0, index);
+                data.setElem(0, index, (old & ~mask) | ((samples[0] << shift) & mask));
+            } else {
+                super.setPixel(x, y, samples);
             }
         }
 
