@@ -53,7 +53,8 @@ class ConfigParserFuzzTest {
             }
         }
         for (String given : args) {
-            if (message.contains("'" + given + "'") || !given.isEmpty() && message.contains(given)) {
+            String name = given.indexOf('=') > 0 ? given.substring(0, given.indexOf('=')) : given;  // --name=value
+            if (message.contains("'" + given + "'") || !name.isEmpty() && message.contains(name)) {
                 return true;
             }
         }
