@@ -18,7 +18,9 @@ import javax.imageio.ImageIO;
  * Fuzzes {@link PixmapIO#writePng} and {@link PixmapIO#writeJpeg} with pixmaps of every format,
  * size and content the fuzzer makes, and regions of them: ImageIO decodes the PNG to the exact
  * pixels (straight ARGB, as {@link Pixmap#getArgb} gives them), and the JPEG to the region's size
- * with a mean error bounded for content drawn as flat rectangles.
+ * with a mean luma error bounded for content drawn as flat rectangles (chroma is subsampled 2x2 by
+ * design, so a region of one-pixel rectangles of many colors has a large color error: the fuzzer's
+ * first finding was this bound, not the encoder).
  */
 class EncodeFuzzTest {
     private static final PixelFormat[] FORMATS = PixelFormat.values();
@@ -72,7 +74,8 @@ class EncodeFuzzTest {
             assertEquals(regionWidth, lossy.getWidth());
             assertEquals(regionHeight, lossy.getHeight());
             if (flat && format != PixelFormat.BGRA_8888_PRE && opaque(pixmap)) {
-                assertTrue(meanError(pixmap, x, y, lossy) <= 48, "mean JPEG error " + meanError(pixmap, x, y, lossy));
+                double error = meanLumaError(pixmap, x, y, lossy);
+                assertTrue(error <= 32, "mean JPEG luma error " + error);
             }
         }
     }
@@ -118,18 +121,21 @@ class EncodeFuzzTest {
         return true;
     }
 
-    private static double meanError(Pixmap pixmap, int x, int y, BufferedImage lossy) {
-        long sum = 0;
+    private static double meanLumaError(Pixmap pixmap, int x, int y, BufferedImage lossy) {
+        double sum = 0;
         boolean gray = pixmap.format() == PixelFormat.GRAY_8;
         for (int row = 0; row < lossy.getHeight(); row++) {
             for (int column = 0; column < lossy.getWidth(); column++) {
                 int expected = pixmap.getArgb(x + column, y + row);
                 int actual = gray ? lossy.getRaster().getSample(column, row, 0) * 0x010101 : lossy.getRGB(column, row);
-                for (int shift = 0; shift < 24; shift += 8) {
-                    sum += Math.abs((expected >> shift & 0xFF) - (actual >> shift & 0xFF));
-                }
+                sum += Math.abs(luma(expected) - luma(actual));
             }
         }
-        return sum / (3.0 * lossy.getWidth() * lossy.getHeight());
+        return sum / ((double) lossy.getWidth() * lossy.getHeight());
+    }
+
+    /** JPEG's (JFIF's) luma of an RGB pixel. */
+    private static double luma(int rgb) {
+        return 0.299 * (rgb >> 16 & 0xFF) + 0.587 * (rgb >> 8 & 0xFF) + 0.114 * (rgb & 0xFF);
     }
 }

@@ -51,9 +51,16 @@ class ConfigParserFuzzTest {
             if (message.contains("--" + option.flag) || message.contains(option.environmentVariable())) {
                 return true;
             }
+            // A setting checked after parsing ("port must be in 0..65535: -90") is named by its flag's word.
+            boolean given = environment.containsKey(option.environmentVariable())
+                    || args.stream().anyMatch(arg -> arg.equals("--" + option.flag) || arg.startsWith("--" + option.flag + "="));
+            if (given && message.toLowerCase(java.util.Locale.ROOT).startsWith(option.flag.replace('-', ' '))) {
+                return true;
+            }
         }
         for (String given : args) {
-            String name = given.indexOf('=') > 0 ? given.substring(0, given.indexOf('=')) : given;  // --name=value
+            // --name=value is named by its flag; a value by its text as parsed, without surrounding whitespace
+            String name = given.indexOf('=') > 0 ? given.substring(0, given.indexOf('=')) : given.strip();
             if (message.contains("'" + given + "'") || !name.isEmpty() && message.contains(name)) {
                 return true;
             }

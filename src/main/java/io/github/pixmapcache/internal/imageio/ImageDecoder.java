@@ -37,9 +37,10 @@ import javax.imageio.stream.ImageInputStream;
  *       channels. These two readers write their destination row by row through the raster (checked
  *       in their sources), so nothing but their line buffers is on the heap.</li>
  *   <li><b>In one pass</b> (PNG, GIF and JPEG of any other type: palettes, 16 bits, CMYK, gray
- *       with alpha): the reader decodes the whole image once into a {@link NativeFrame}, native
- *       memory in the reader's own sample layout (at most {@link #MAXIMUM_FRAME_BYTES}, freed
- *       before returning), converted row by row through its color model into the pixmap. These
+ *       with alpha): the reader decodes the whole image once in its own type, on the heap when
+ *       that takes at most {@link #MAXIMUM_HEAP_FRAME_BYTES} (a palette image of 64 Mpixels), else
+ *       into a {@link NativeFrame} (native memory, at most {@link #MAXIMUM_FRAME_BYTES}, freed
+ *       before returning), and {@link RowConverter} converts it row by row into the pixmap. These
  *       readers decode from the file's start again for every source region, so bands would cost
  *       work quadratic in the height.</li>
  *   <li><b>In bands</b> (every other reader: BMP and WBMP seek to a band's rows, TIFF decodes only
@@ -62,6 +63,11 @@ public final class ImageDecoder {
      */
     private static final Set<String> ONE_PASS_FORMATS = Set.of("jpeg", "png", "gif");
     private static final Set<String> TIFF_FORMATS = Set.of("tif", "tiff");
+    /**
+     * The most heap a one-pass frame in the reader's own type takes (an 8192x8192 palette image);
+     * larger ones go to a {@link NativeFrame}, where the PNG reader writes pixel by pixel.
+     */
+    static final long MAXIMUM_HEAP_FRAME_BYTES = 64L << 20;
     /** The most native memory a {@link NativeFrame} takes: 2^28 pixels of 16-bit RGB fit. */
     static final long MAXIMUM_FRAME_BYTES = Integer.MAX_VALUE;
 
@@ -224,33 +230,28 @@ public final class ImageDecoder {
         int n = options.subsampling();
         int frameWidth = (width + n - 1) / n;
         int frameHeight = (height + n - 1) / n;
+        ImageReadParam param = reader.getDefaultReadParam();
+        param.setSourceSubsampling(n, n, 0, 0);
+        RowConverter rows = new RowConverter(target);
+        if (NativeFrame.bytes(type, frameWidth, frameHeight) <= MAXIMUM_HEAP_FRAME_BYTES) {
+            // Small in the reader's own type (a palette: a byte a pixel or less): on the heap, where
+            // the readers write whole rows into their own raster class (the PNG reader's setRect).
+            BufferedImage frame = reader.read(0, param);
+            for (int y = 0; y < Math.min(frame.getHeight(), target.height()); y++) {
+                rows.convert(frame, y, y, Math.min(frame.getWidth(), target.width()));
+            }
+            return true;
+        }
         try (NativeFrame frame = NativeFrame.of(type, frameWidth, frameHeight, MAXIMUM_FRAME_BYTES)) {
             if (frame == null) {
                 return false;
             }
-            ImageReadParam param = reader.getDefaultReadParam();
-            param.setSourceSubsampling(n, n, 0, 0);
             param.setDestination(frame.image());
             reader.read(0, param);
-            PixmapRows rows = new PixmapRows(target);
-            int[] line = new int[target.width()];
             for (int y = 0; y < frame.height(); y++) {
-                convertRow(frame.row(y), 0, rows, y, line, target.width());
+                rows.convert(frame.row(y), 0, y, target.width());
             }
             return true;
-        }
-    }
-
-    /** Row {@code y} of {@code image} into row {@code targetY} of the pixmap, through its color model. */
-    private static void convertRow(BufferedImage image, int y, PixmapRows rows, int targetY, int[] line, int width) {
-        // Gray as stored samples: getRGB would read them as linear light (ImageIO's CS_GRAY)
-        // and brighten them, while files store gamma-encoded gray.
-        if (BufferedImages.isPlainGray(image.getColorModel())) {
-            BufferedImages.graySamples(image.getRaster(), y, line, width);
-            rows.writeGray(targetY, line, width);
-        } else {
-            image.getRGB(0, y, width, 1, line, 0, width);
-            rows.writeArgb(targetY, line, width);
         }
     }
 
@@ -267,15 +268,14 @@ public final class ImageDecoder {
         int bandRows = (int) Math.min(height + unit, (wanted + unit - 1) / unit * unit);
         ImageReadParam param = reader.getDefaultReadParam();
         param.setSourceSubsampling(n, n, 0, 0);
-        PixmapRows rows = new PixmapRows(target);
-        int[] line = new int[target.width()];
+        RowConverter rows = new RowConverter(target);
         for (int top = 0; top < height; top += bandRows) {
             param.setSourceRegion(new Rectangle(0, top, width, Math.min(bandRows, height - top)));
             BufferedImage band = reader.read(0, param);
             int targetTop = top / n;
             int bandWidth = Math.min(band.getWidth(), target.width());
             for (int y = 0; y < band.getHeight() && targetTop + y < target.height(); y++) {
-                convertRow(band, y, rows, targetTop + y, line, bandWidth);
+                rows.convert(band, y, targetTop + y, bandWidth);
             }
         }
     }
