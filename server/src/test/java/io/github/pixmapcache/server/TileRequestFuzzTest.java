@@ -18,8 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
  * whose method, request target (paths, queries, percent escapes, bytes HTTP forbids) and headers
  * the fuzzer changes, sent over a socket to a running tile server. Every request gets a
  * well-formed status line, and never a 500: a bad path or query is a 4xx, a tile a 200 or 304, an
- * overload a 503. IIIF paths are not targeted yet: the IIIF service is being built (issue of its
- * own); its parser gets a target of its own when it lands.
+ * overload a 503, bytes that are not HTTP/1.1 Jetty's 501 or 505. IIIF paths are not targeted
+ * yet: the IIIF service is being built (an issue of its own); its parser gets a target of its own
+ * when it lands.
  */
 class TileRequestFuzzTest {
     private static TestServer server;
@@ -49,7 +50,10 @@ class TileRequestFuzzTest {
         }
         assertTrue(statusLine.matches("HTTP/1\\.1 [1-5][0-9][0-9]( .*)?"), "status line " + statusLine);
         int status = Integer.parseInt(statusLine.substring(9, 12));
-        assertTrue(status < 500 || status == 503, statusLine + " for " + describe(request));
+        // HTTP's own refusals are fine (501: a method Jetty does not know, 505: a version it cannot
+        // read, the fuzzer's first "finding"); a 500, or any other 5xx, is a failure of ours.
+        assertTrue(status < 500 || status == 501 || status == 503 || status == 505,
+                statusLine + " for " + describe(request));
     }
 
     private static byte[] healthCheck() {
