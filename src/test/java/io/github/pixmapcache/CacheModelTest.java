@@ -28,6 +28,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +61,9 @@ class CacheModelTest {
 
     @BeforeAll
     static void issueForeignKeys() {
+        if (!FOREIGN_KEYS.isEmpty()) {  // CacheOperationsFuzzTest issues them too
+            return;
+        }
         try (Arena arena = Arena.ofConfined()) {
             for (int i = 0; i < 2; i++) {
                 FOREIGN_KEYS.add(FOREIGN.insert(Pixmap.allocate(arena, 2, 2, PixelFormat.GRAY_8)));
@@ -109,10 +113,14 @@ class CacheModelTest {
     /** A lease kept open across later operations, closed at the start of step {@code closeAt}. */
     private record HeldLease(PixmapLease lease, Spec spec, int closeAt) {}
 
-    /** One reproducible sequence: a fresh cache and model, driven by one seed. */
-    private static final class Sequence {
-        private final long seed;
-        private final SplittableRandom random;
+    /**
+     * One reproducible sequence: a fresh cache and model, driven by one seed, or by any source of
+     * choices ({@code CacheOperationsFuzzTest} feeds the fuzzer's bytes).
+     */
+    static final class Sequence {
+        private final String source;
+        private final RandomGenerator random;
+        private final int steps;
         private final TestAllocator allocator;
         private final PixmapCache<Object> cache;
         /** User keys whose hashCode throws while they are throwing; the model knows them by name. */
@@ -133,9 +141,16 @@ class CacheModelTest {
 
         /** A sequence whose allocator and cache {@code caches} checks and closes after the test too. */
         Sequence(CacheFixture caches, long seed, boolean checkKeysReleased) {
-            this.seed = seed;
+            this(caches, new SplittableRandom(seed), "seed " + seed + "; replay: ./mvnw -q test -Dtest=CacheModelTest"
+                    + " -Dpixmapcache.model.seed=" + seed + " -Dpixmapcache.model.sequences=1", STEPS, checkKeysReleased);
+        }
+
+        /** A sequence of {@code steps} operations chosen by {@code random}, named {@code source} in a failure. */
+        Sequence(CacheFixture caches, RandomGenerator random, String source, int steps, boolean checkKeysReleased) {
+            this.source = source;
+            this.steps = steps;
             this.checkKeysReleased = checkKeysReleased;
-            this.random = new SplittableRandom(seed);
+            this.random = random;
             long budget = random.nextLong(1_024, LARGEST_BUDGET / 2 + 1);
             this.allocator = caches.newAllocator();
             this.cache = caches.track(
@@ -147,7 +162,7 @@ class CacheModelTest {
         /** Runs every step and the final checks; returns the history. */
         List<String> run() {
             try (expectedArena) {
-                for (step = 0; step < STEPS; step++) {
+                for (step = 0; step < steps; step++) {
                     closeDueLeases();
                     randomOperation();
                     verify();
@@ -557,9 +572,7 @@ class CacheModelTest {
         }
 
         private String report(Throwable failure) {
-            return "sequence with seed " + seed + " failed at step " + step + ": " + failure
-                    + "\nreplay: ./mvnw -q test -Dtest=CacheModelTest -Dpixmapcache.model.seed=" + seed
-                    + " -Dpixmapcache.model.sequences=1"
+            return "sequence (" + source + ") failed at step " + step + ": " + failure
                     + "\nhistory:\n  " + String.join("\n  ", history);
         }
     }

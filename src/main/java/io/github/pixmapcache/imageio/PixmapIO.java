@@ -31,9 +31,12 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * <p><b>Decoding</b> ({@link #read(Path, PixmapAllocator)}, {@link #decoding(Function)}): anything
  * {@code ImageIO} reads, straight into memory from a {@link PixmapAllocator}, so that inside
  * {@link PixmapCache#computeIfAbsent} the decoded pixels become the cached pixmap without a copy.
- * No full-frame {@code BufferedImage} is made: JPEG and PNG decode into the pixmap's memory, other
- * formats in bands of a few megapixels. Sizes are checked against {@link ReadOptions}' limits
- * before the pixmap is allocated.
+ * No full-frame ARGB {@code BufferedImage} is made: 8-bit sRGB and gray JPEG and PNG decode into
+ * the pixmap's memory; other PNG, GIF and JPEG in one pass in the reader's own type (a palette
+ * frame of up to 64 MiB on the heap, larger ones in native memory freed before returning); BMP,
+ * WBMP and TIFF in bands of a few megapixels. The work is linear in the pixels. Sizes are checked
+ * against {@link ReadOptions}' limits, and a TIFF's strips and tiles against 64 MiB a row, before
+ * the pixmap is allocated.
  *
  * <p><b>Encoding</b>: PNG straight from native memory, row by row, for a whole pixmap or any region
  * of it (a tile of a larger metatile is encoded where it lies, never cut out first); JPEG through

@@ -118,7 +118,7 @@ public final class ConfigParser {
                 return Optional.empty();
             }
             if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("not an option: " + arg);
+                throw new IllegalArgumentException("not an option: '" + arg + "' (options start with --)");
             }
             int equals = arg.indexOf('=');
             String name = equals < 0 ? arg.substring(2) : arg.substring(2, equals);

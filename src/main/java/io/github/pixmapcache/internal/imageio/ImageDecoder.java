@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,10 +36,17 @@ import javax.imageio.stream.ImageInputStream;
  *       memory ({@link PixmapImages}), then one pass premultiplies or spreads gray over the
  *       channels. These two readers write their destination row by row through the raster (checked
  *       in their sources), so nothing but their line buffers is on the heap.</li>
- *   <li><b>In bands</b> (every other reader and type: palettes, 16 bits, CMYK, ICC profiles,
- *       gray with alpha): {@code ImageReadParam.setSourceRegion} reads {@link #BAND_PIXELS} source
- *       pixels at a time in the reader's own type, and each band is converted through its color
- *       model into the pixmap.</li>
+ *   <li><b>In one pass</b> (PNG, GIF and JPEG of any other type: palettes, 16 bits, CMYK, gray
+ *       with alpha): the reader decodes the whole image once in its own type, on the heap when
+ *       that takes at most {@link #MAXIMUM_HEAP_FRAME_BYTES} (a palette image of 64 Mpixels), else
+ *       into a {@link NativeFrame} (native memory, at most {@link #MAXIMUM_FRAME_BYTES}, freed
+ *       before returning), and {@link RowConverter} converts it row by row into the pixmap. These
+ *       readers decode from the file's start again for every source region, so bands would cost
+ *       work quadratic in the height.</li>
+ *   <li><b>In bands</b> (every other reader: BMP and WBMP seek to a band's rows, TIFF decodes only
+ *       the strips or tiles of a band, checked first by {@link TiffLimits}): {@code
+ *       ImageReadParam.setSourceRegion} reads about {@link #BAND_PIXELS} source pixels at a time in
+ *       the reader's own type, on the heap, and each band is converted through its color model.</li>
  * </ul>
  * Warnings (libjpeg's "premature end of JPEG file" for a truncated file) fail the decode: a
  * half-gray image must not be cached as if it were the picture.
@@ -48,6 +56,20 @@ public final class ImageDecoder {
     static final int BAND_PIXELS = 1 << 22;
     /** Readers known to write a destination through its raster row by row (JDK sources checked). */
     private static final Set<String> IN_PLACE_FORMATS = Set.of("jpeg", "png");
+    /**
+     * Readers that decode from the file's start again for every band (PNG and GIF inflate every row
+     * before the band, JPEG every scan line) and write their destination through its raster (JDK
+     * sources checked): they decode the whole image once into a {@link NativeFrame}.
+     */
+    private static final Set<String> ONE_PASS_FORMATS = Set.of("jpeg", "png", "gif");
+    private static final Set<String> TIFF_FORMATS = Set.of("tif", "tiff");
+    /**
+     * The most heap a one-pass frame in the reader's own type takes (an 8192x8192 palette image);
+     * larger ones go to a {@link NativeFrame}, where the PNG reader writes pixel by pixel.
+     */
+    static final long MAXIMUM_HEAP_FRAME_BYTES = 64L << 20;
+    /** The most native memory a {@link NativeFrame} takes: 2^28 pixels of 16-bit RGB fit. */
+    static final long MAXIMUM_FRAME_BYTES = Integer.MAX_VALUE;
 
     private final String source;
     private final ReadOptions options;
@@ -69,7 +91,7 @@ public final class ImageDecoder {
         if (in == null) {
             throw new IOException(source + ": cannot be opened as an image input stream");
         }
-        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        Iterator<ImageReader> readers = header(() -> ImageIO.getImageReaders(in), "image");
         if (!readers.hasNext()) {
             throw new IOException(source + ": not an image format ImageIO reads here (it reads "
                     + String.join(", ", ImageIO.getReaderFormatNames()) + ")");
@@ -80,20 +102,23 @@ public final class ImageDecoder {
         reader.addIIOReadWarningListener(warningListener);
         try {
             String format = reader.getFormatName().toLowerCase(Locale.ROOT);
-            boolean inPlace = IN_PLACE_FORMATS.contains(format);
             reader.setInput(in, false, true);  // bands seek back to the image for every band
             int width = header(() -> reader.getWidth(0), format);
             int height = header(() -> reader.getHeight(0), format);
             ImageTypeSpecifier type = header(() -> firstType(reader), format);
+            checkPixels(width, height, format);
+            int bandAlignment = TIFF_FORMATS.contains(format)
+                    ? header(() -> TiffLimits.check(reader, source, width, height), format).unitRows()
+                    : 1;
             Pixmap target = allocate(allocator, width, height, format);
-            int[] bandOffsets = inPlace ? inPlaceBands(type, options.format()) : null;
+            int[] bandOffsets = IN_PLACE_FORMATS.contains(format) ? inPlaceBands(type, options.format()) : null;
             try {
                 if (bandOffsets != null) {
                     decodeInPlace(reader, target, bandOffsets, type);
-                } else {
-                    decodeInBands(reader, target, width, height);
+                } else if (!ONE_PASS_FORMATS.contains(format) || !decodeInOnePass(reader, target, type, width, height)) {
+                    decodeInBands(reader, target, width, height, bandAlignment);
                 }
-            } catch (IIOException e) {
+            } catch (IOException e) {
                 throw malformed(format, e);
             } catch (RuntimeException e) {  // readers throw unchecked exceptions on some corrupt data
                 if (e instanceof PixmapAllocationException || e instanceof IllegalStateException) {
@@ -111,7 +136,7 @@ public final class ImageDecoder {
         }
     }
 
-    private Pixmap allocate(PixmapAllocator allocator, int width, int height, String format) throws IOException {
+    private void checkPixels(int width, int height, String format) throws IOException {
         if (width <= 0 || height <= 0) {
             throw new IOException(source + ": the " + format + " header declares an empty image of "
                     + width + "x" + height + " pixels");
@@ -122,6 +147,9 @@ public final class ImageDecoder {
                     + " = " + pixels + " pixels, above the limit of " + options.maximumPixels()
                     + " (ReadOptions.maximumPixels)");
         }
+    }
+
+    private Pixmap allocate(PixmapAllocator allocator, int width, int height, String format) throws IOException {
         int n = options.subsampling();
         int outWidth = (width + n - 1) / n;
         int outHeight = (height + n - 1) / n;
@@ -193,31 +221,67 @@ public final class ImageDecoder {
 
     // ------------------------------------------------------------------ in bands
 
-    private void decodeInBands(ImageReader reader, Pixmap target, int width, int height) throws IOException {
+    /**
+     * Decodes the whole image in one reader pass into a {@link NativeFrame} of the reader's own
+     * type, then converts it row by row; false (nothing decoded) when the type has no native frame.
+     */
+    private boolean decodeInOnePass(ImageReader reader, Pixmap target, ImageTypeSpecifier type, int width, int height)
+            throws IOException {
         int n = options.subsampling();
-        // A multiple of the subsampling, so that every band starts on a kept row.
-        int bandRows = Math.max(n, Math.max(1, BAND_PIXELS / width) / n * n);
+        int frameWidth = (width + n - 1) / n;
+        int frameHeight = (height + n - 1) / n;
         ImageReadParam param = reader.getDefaultReadParam();
         param.setSourceSubsampling(n, n, 0, 0);
-        PixmapRows rows = new PixmapRows(target);
-        int[] line = new int[target.width()];
+        RowConverter rows = new RowConverter(target);
+        if (NativeFrame.bytes(type, frameWidth, frameHeight) <= MAXIMUM_HEAP_FRAME_BYTES) {
+            // Small in the reader's own type (a palette: a byte a pixel or less): on the heap, where
+            // the readers write whole rows into their own raster class (the PNG reader's setRect).
+            BufferedImage frame = reader.read(0, param);
+            for (int y = 0; y < Math.min(frame.getHeight(), target.height()); y++) {
+                rows.convert(frame, y, y, Math.min(frame.getWidth(), target.width()));
+            }
+            return true;
+        }
+        try (NativeFrame frame = NativeFrame.of(type, frameWidth, frameHeight, MAXIMUM_FRAME_BYTES)) {
+            if (frame == null) {
+                return false;
+            }
+            param.setDestination(frame.image());
+            reader.read(0, param);
+            for (int y = 0; y < frame.height(); y++) {
+                rows.convert(frame.row(y), 0, y, target.width());
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Decodes in bands of about {@link #BAND_PIXELS} source pixels, whole multiples of
+     * {@code alignment} rows (a TIFF's strip or tile height, so that each is decoded once).
+     */
+    private void decodeInBands(ImageReader reader, Pixmap target, int width, int height, int alignment)
+            throws IOException {
+        int n = options.subsampling();
+        // A multiple of the subsampling, so that every band starts on a kept row, and of the alignment.
+        long unit = (long) n * alignment / gcd(n, alignment);
+        long wanted = Math.max(1, BAND_PIXELS / width);
+        int bandRows = (int) Math.min(height + unit, (wanted + unit - 1) / unit * unit);
+        ImageReadParam param = reader.getDefaultReadParam();
+        param.setSourceSubsampling(n, n, 0, 0);
+        RowConverter rows = new RowConverter(target);
         for (int top = 0; top < height; top += bandRows) {
             param.setSourceRegion(new Rectangle(0, top, width, Math.min(bandRows, height - top)));
             BufferedImage band = reader.read(0, param);
             int targetTop = top / n;
             int bandWidth = Math.min(band.getWidth(), target.width());
             for (int y = 0; y < band.getHeight() && targetTop + y < target.height(); y++) {
-                // Gray as stored samples: getRGB would read them as linear light (ImageIO's CS_GRAY)
-                // and brighten them, while files store gamma-encoded gray.
-                if (BufferedImages.isPlainGray(band.getColorModel())) {
-                    BufferedImages.graySamples(band.getRaster(), y, line, bandWidth);
-                    rows.writeGray(targetTop + y, line, bandWidth);
-                } else {
-                    band.getRGB(0, y, bandWidth, 1, line, 0, bandWidth);
-                    rows.writeArgb(targetTop + y, line, bandWidth);
-                }
+                rows.convert(band, y, targetTop + y, bandWidth);
             }
         }
+    }
+
+    private static long gcd(long a, long b) {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     // ------------------------------------------------------------------ errors
@@ -233,8 +297,11 @@ public final class ImageDecoder {
     private <T> T header(HeaderRead<T> read, String format) throws IOException {
         try {
             return read.get();
-        } catch (IIOException | RuntimeException e) {  // some readers throw unchecked exceptions on bad headers
-            throw new IOException(source + ": malformed " + format + " header: " + describe(e), e);
+        } catch (IOException | RuntimeException e) {  // some readers throw unchecked exceptions on bad headers
+            if (e instanceof IOException && String.valueOf(e.getMessage()).startsWith(source + ": ")) {
+                throw (IOException) e;  // ours, from a limit check: already says it all
+            }
+            throw new IOException(source + ": malformed or truncated " + format + " header: " + describe(e), e);
         }
     }
 
@@ -243,7 +310,9 @@ public final class ImageDecoder {
     }
 
     private static String describe(Throwable e) {
-        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+        StringBuilder text = new StringBuilder(e instanceof EOFException
+                ? "the data ends before the image does (" + e.getClass().getSimpleName() + ")"
+                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
             text.append(" (").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage()).append(')');
         }
