@@ -87,7 +87,28 @@ final class ViewerPages {
                 + "viewer.addHandler(\"open\", function () {\n"
                 + "  var m = /xywh=(\\d+),(\\d+),(\\d+),(\\d+)/.exec(location.hash);\n"
                 + "  if (m) { viewer.viewport.fitBounds(viewer.viewport.imageToViewportRectangle(+m[1], +m[2], +m[3], +m[4]), true); }\n"
+                + "});\n"
+                // The address and the title keep the rectangle drawn, so that a view can be linked as it is.
+                + "var shown = \"\";\n"
+                + "viewer.addHandler(\"update-viewport\", function () {\n"
+                + "  var r = viewer.viewport.viewportToImageRectangle(viewer.viewport.getBounds(true));\n"
+                + "  var xywh = [r.x, r.y, r.width, r.height].map(function (v) { return v.toFixed(2); }).join(\",\");\n"
+                + "  if (xywh !== shown) { shown = xywh; history.replaceState(null, \"\", \"#xywh=\" + xywh.replace(/\\.\\d+/g, \"\"));"
+                + " document.title = " + jsString(identifier) + " + \" #xywh=\" + xywh; }\n"
                 + "});\n</script></body></html>\n";
+    }
+
+    /** {@code text} as a JavaScript string literal that is safe inside a script element. */
+    private static String jsString(String text) {
+        StringBuilder literal = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            if (Character.isLetterOrDigit(c) || c == ' ' || c == '-' || c == '_' || c == '.' || c == '/') {
+                literal.append(c);
+            } else {
+                literal.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return literal.append('"').toString();
     }
 
     private static Page html(String text) {
