@@ -18,9 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
  * whose method, request target (paths, queries, percent escapes, bytes HTTP forbids) and headers
  * the fuzzer changes, sent over a socket to a running tile server. Every request gets a
  * well-formed status line, and never a 500: a bad path or query is a 4xx, a tile a 200 or 304, an
- * overload a 503, bytes that are not HTTP/1.1 Jetty's 501 or 505. IIIF paths are not targeted
- * yet: the IIIF service is being built (an issue of its own); its parser gets a target of its own
- * when it lands.
+ * overload a 503, bytes that are not HTTP/1.1 Jetty's 501 or 505. IIIF paths have targets
+ * of their own: {@code IiifRequestFuzzTest} and {@code iiif.ImageRequestFuzzTest}.
  */
 class TileRequestFuzzTest {
     private static TestServer server;
