@@ -91,10 +91,11 @@ record ImageRequest(String region, Size size, double rotation, boolean mirror, Q
     }
 
     private static int positive(String digits, String parameter) {
-        if (digits.length() > 9 || Integer.parseInt(digits) == 0) {
+        String significant = withoutLeadingZeros(digits);
+        if (significant.length() > 9 || Integer.parseInt(significant) == 0) {
             throw IiifFailure.badRequest("a size must be from 1 to 999999999 pixels: " + parameter);
         }
-        return Integer.parseInt(digits);
+        return Integer.parseInt(significant);
     }
 
     /**
@@ -170,7 +171,17 @@ record ImageRequest(String region, Size size, double rotation, boolean mirror, Q
 
     /** Digits as a long, saturated: any value beyond the image is cropped or refused the same way. */
     private static long digits(String digits) {
-        return digits.length() > 12 ? Long.MAX_VALUE / 4 : Long.parseLong(digits);
+        String significant = withoutLeadingZeros(digits);
+        return significant.length() > 12 ? Long.MAX_VALUE / 4 : Long.parseLong(significant);
+    }
+
+    /** The digits without their leading zeros ("0" for zero), so that padding never reads as a huge number. */
+    private static String withoutLeadingZeros(String digits) {
+        int first = 0;
+        while (first < digits.length() - 1 && digits.charAt(first) == '0') {
+            first++;
+        }
+        return digits.substring(first);
     }
 
     /** {width, height} of the output before rotation. */
