@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.server.tiles.Mandelbrot;
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -127,43 +124,9 @@ class BrowserTest {
         }
     }
 
-    /** Runs headless Chromium on the page with the flags of tooling.md; returns its standard output. */
+    /** Runs headless Chromium on the map page; returns its standard output. */
     private static String chromium(Path dir, String... flags) throws IOException, InterruptedException {
-        String binary = findChromium();
-        List<String> command = new ArrayList<>(List.of(binary, "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + dir.resolve("profile"), "--virtual-time-budget=10000"));
-        command.addAll(List.of(flags));
-        command.add(server.uri("/").toString());
-        Path out = dir.resolve("chromium.out");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile())
-                .redirectError(dir.resolve("chromium.err").toFile()).start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("chromium did not finish in 120 s");
-        }
-        assertEquals(0, process.exitValue(), () -> "chromium failed: " + read(dir.resolve("chromium.err")));
-        return read(out);
-    }
-
-    private static String findChromium() {
-        for (String directory : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-            for (String name : List.of("chromium", "chromium-browser")) {
-                File candidate = new File(directory, name);
-                if (candidate.canExecute()) {
-                    return candidate.getPath();
-                }
-            }
-        }
-        throw new AssertionError("no chromium on the PATH: apt-get install -y chromium (.ci/run does)");
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
+        return HeadlessChromium.run(dir, server.uri("/").toString(), 10_000, flags);
     }
 
     /** Equal within 2 per channel: a browser may round colours on its way to the screen. */
