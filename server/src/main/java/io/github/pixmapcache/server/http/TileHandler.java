@@ -7,7 +7,6 @@ import io.github.pixmapcache.server.tiles.Overloaded;
 import io.github.pixmapcache.server.tiles.TileAddress;
 import io.github.pixmapcache.server.tiles.TileSource;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
@@ -71,26 +70,26 @@ public final class TileHandler extends Handler.Abstract {
             boolean head = HttpMethod.HEAD.is(method);
             switch (route) {
                 case "tiles" -> tile(request, response, timed, TilePath.parse(path), head);
-                case "stats" -> send(response, timed, head, "application/json", utf8(stats.get()));
-                case "metrics" -> send(response, timed, head, "text/plain; version=0.0.4; charset=utf-8",
+                case "stats" -> Responses.send(response, timed, head, "application/json", utf8(stats.get()));
+                case "metrics" -> Responses.send(response, timed, head, "text/plain; version=0.0.4; charset=utf-8",
                         utf8(metrics.scrape()));
-                case "health" -> send(response, timed, head, "text/plain; charset=utf-8", utf8(health.get()));
+                case "health" -> Responses.send(response, timed, head, "text/plain; charset=utf-8", utf8(health.get()));
                 default -> {
                     StaticAssets.Asset asset = assets.get(path);
                     if (asset == null) {
                         throw new HttpFailure(404, "no such page: " + path);
                     }
-                    send(response, timed, head, asset.contentType(), asset.bytes());
+                    Responses.send(response, timed, head, asset.contentType(), asset.bytes());
                 }
             }
         } catch (HttpFailure e) {
-            fail(response, timed, e.status(), e.getMessage());
+            Responses.fail(response, timed, e.status(), e.getMessage());
         } catch (Overloaded | PixmapAllocationException e) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-            fail(response, timed, 503, e.getMessage());
+            Responses.fail(response, timed, 503, e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "request " + method + " " + path + " failed", e);
-            fail(response, timed, 500, "could not produce " + path + ": " + e);
+            Responses.fail(response, timed, 500, "could not produce " + path + ": " + e);
         }
         return true;
     }
@@ -115,7 +114,7 @@ public final class TileHandler extends Handler.Abstract {
             response.write(true, null, callback);
             return;
         }
-        send(response, callback, head, "image/png", tiles.png(tile));
+        Responses.send(response, callback, head, "image/png", tiles.png(tile));
     }
 
     /** Paths are matched as sent, never resolved, so a dot segment is refused rather than interpreted. */
@@ -140,23 +139,6 @@ public final class TileHandler extends Handler.Abstract {
             }
         }
         return false;
-    }
-
-    private static void send(Response response, Callback callback, boolean head, String contentType, byte[] body) {
-        response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, head ? null : ByteBuffer.wrap(body), callback);
-    }
-
-    private static void fail(Response response, Callback callback, int status, String message) {
-        response.getHeaders().remove(HttpHeader.ETAG);
-        response.getHeaders().remove(HttpHeader.CACHE_CONTROL);
-        byte[] body = utf8(PlainTextErrorHandler.body(status, message));
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     private static byte[] utf8(String text) {

@@ -3,11 +3,10 @@ package io.github.pixmapcache.server.iiif;
 import io.github.pixmapcache.PixmapAllocationException;
 import java.lang.System.Logger.Level;
 import java.net.URLDecoder;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import io.github.pixmapcache.server.http.Responses;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -57,19 +56,19 @@ public final class IiifHandler extends Handler.Abstract {
                 iiif(request, response, callback, path, head);
             } else {
                 ViewerPages.Page page = viewer.page(path);
-                send(response, callback, head, page.contentType(), page.bytes());
+                Responses.send(response, callback, head, page.contentType(), page.bytes());
             }
         } catch (IiifFailure e) {
-            fail(response, callback, e.status(), e.getMessage());
+            Responses.fail(response, callback, e.status(), e.getMessage());
         } catch (SourceRefused e) {
             LOG.log(Level.INFO, e.getMessage());
-            fail(response, callback, 500, e.getMessage());
+            Responses.fail(response, callback, 500, e.getMessage());
         } catch (PixmapAllocationException e) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-            fail(response, callback, 503, "no memory for the decoded image now: " + e.getMessage());
+            Responses.fail(response, callback, 503, "no memory for the decoded image now: " + e.getMessage());
         } catch (RuntimeException | OutOfMemoryError e) {
             LOG.log(Level.WARNING, "request " + method + " " + path + " failed", e);
-            fail(response, callback, 500, "could not produce " + path + ": " + e);
+            Responses.fail(response, callback, 500, "could not produce " + path + ": " + e);
         }
         return true;
     }
@@ -86,14 +85,14 @@ public final class IiifHandler extends Handler.Abstract {
                 }
                 service.source(segments[0]);
                 response.getHeaders().put(HttpHeader.LOCATION, base(request, segments[0]) + "/info.json");
-                fail(response, callback, 303, "see " + base(request, segments[0]) + "/info.json");
+                Responses.fail(response, callback, 303, "see " + base(request, segments[0]) + "/info.json");
             }
             case 2 -> {
                 if (!segments[1].equals("info.json")) {
                     throw new IiifFailure(404, "no such resource: " + path + " (an identifier's / is written %2F)");
                 }
                 SourceImage source = service.source(segments[0]);
-                send(response, callback, head, INFO_TYPE,
+                Responses.send(response, callback, head, INFO_TYPE,
                         service.info(base(request, segments[0]), source).getBytes(StandardCharsets.UTF_8));
             }
             case 5 -> {
@@ -102,7 +101,7 @@ public final class IiifHandler extends Handler.Abstract {
                 byte[] image = service.image(source, parsed);
                 response.getHeaders().put(HttpHeader.CACHE_CONTROL, IMAGE_CACHE_CONTROL);
                 response.getHeaders().put(HttpHeader.LINK, "<http://iiif.io/api/image/3/level2.json>;rel=\"profile\"");
-                send(response, callback, head, parsed.format().mediaType, image);
+                Responses.send(response, callback, head, parsed.format().mediaType, image);
             }
             default -> throw new IiifFailure(404, "no such resource: " + SourceFolder.printable(path)
                     + " (an identifier's / is written %2F)");
@@ -141,22 +140,5 @@ public final class IiifHandler extends Handler.Abstract {
             }
         }
         return out.toString();
-    }
-
-    private static void send(Response response, Callback callback, boolean head, String contentType, byte[] body) {
-        response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, head ? null : ByteBuffer.wrap(body), callback);
-    }
-
-    private static void fail(Response response, Callback callback, int status, String message) {
-        response.getHeaders().remove(HttpHeader.CACHE_CONTROL);
-        String reason = HttpStatus.getMessage(status);
-        byte[] body = (status + " " + reason + ": " + message + "\n").getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, ByteBuffer.wrap(body), callback);
     }
 }
