@@ -32,7 +32,8 @@ public final class ConfigParser {
     enum Option {
         PORT("port", "N", "TCP port, 0 for any free one (default 8080)"),
         BIND("bind", "ADDRESS", "address to listen on (default 127.0.0.1, loopback only)"),
-        BUDGET("budget", "BYTES", "budget of the metatile tier (rendered pixels), e.g. 512m, 4g, 1048576 (default 512m)"),
+        BUDGET("budget", "BYTES", "budget of decoded pixels, metatiles and IIIF sources together, e.g. 512m, 4g, 1048576 (default 512m)"),
+        IIIF_BUDGET("iiif-budget", "BYTES", "the part of --budget for IIIF's decoded sources; the metatiles get the rest (default: half)"),
         TILE_BUDGET("tile-budget", "BYTES", "budget of the encoded tier (the tiles' PNG bytes), 0 for none (default 128m)"),
         POLICY("policy", "NAME", "eviction policy of the pixmap cache: window_tiny_lfu or lru (default window_tiny_lfu)"),
         METATILE("metatile", "N", "tiles per side of a metatile, a power of two up to 16 (default 8)"),
@@ -139,10 +140,11 @@ public final class ConfigParser {
         }
         Values v = new Values(values, fromFlags, environment);
         ServerConfig d = ServerConfig.defaults();
+        long budget = v.get(Option.BUDGET, ConfigParser::parseBytes, d.budgetBytes());
         return Optional.of(new ServerConfig(
                 v.get(Option.PORT, ConfigParser::parseInt, d.port()),
                 v.get(Option.BIND, Function.identity(), d.bind()),
-                v.get(Option.BUDGET, ConfigParser::parseBytes, d.budgetBytes()),
+                budget,
                 v.get(Option.POLICY, text -> parseEnum(EvictionPolicy.class, text), d.policy()),
                 v.get(Option.METATILE, ConfigParser::parseInt, d.metatileSize()),
                 v.get(Option.RENDER_THREADS, ConfigParser::parseInt, d.renderThreads()),
@@ -156,7 +158,8 @@ public final class ConfigParser {
                 fleet(v),
                 v.get(Option.TILE_BUDGET, ConfigParser::parseBytes, d.tileBudgetBytes()),
                 v.get(Option.PICTURE, text -> parseEnum(ServerConfig.PictureKind.class, text), d.picture()),
-                v.get(Option.IMAGES, ConfigParser::existingDirectory, null)));
+                v.get(Option.IMAGES, ConfigParser::existingDirectory, null),
+                v.get(Option.IIIF_BUDGET, ConfigParser::parseBytes, budget / 2)));
     }
 
     /** The Redis tier's config, or null when neither --redis nor --redis-cluster is given. */

@@ -16,7 +16,7 @@ import java.util.Objects;
  *
  * @param port             TCP port; 0 picks a free one (tests)
  * @param bind             address to listen on; loopback unless told otherwise
- * @param budgetBytes      the cache's byte budget for metatile pixels
+ * @param budgetBytes      the byte budget of decoded pixels, metatiles and IIIF strips together
  * @param policy           the pixmap cache's eviction policy
  * @param metatileSize     tiles per side of a metatile (rendered and cached as one pixmap)
  * @param renderThreads    threads that render metatiles
@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param tileBudgetBytes  budget of the encoded tier, the tiles' PNG bytes in front of the metatiles (0 keeps none)
  * @param picture          what the server draws
  * @param images           the folder the IIIF service serves, or null for the default folder (a rendered fractal)
+ * @param iiifBudgetBytes  the part of {@code budgetBytes} that IIIF's decoded strips get; the metatiles get the rest
  */
 public record ServerConfig(
         int port,
@@ -45,7 +46,8 @@ public record ServerConfig(
         FleetConfig fleet,
         long tileBudgetBytes,
         PictureKind picture,
-        Path images) {
+        Path images,
+        long iiifBudgetBytes) {
 
     /** Which cache holds rendered metatiles: the point of the load test is to compare them. */
     public enum CacheKind {
@@ -110,6 +112,9 @@ public record ServerConfig(
         if (tileBudgetBytes < 0) {
             throw new IllegalArgumentException("tile budget must not be negative: " + tileBudgetBytes);
         }
+        if (iiifBudgetBytes < 0 || iiifBudgetBytes > budgetBytes) {
+            throw new IllegalArgumentException("the IIIF budget must be in 0.." + budgetBytes + " (the budget): " + iiifBudgetBytes);
+        }
         if (metatileSize < 1 || metatileSize > MAX_METATILE_SIZE || Integer.bitCount(metatileSize) != 1) {
             throw new IllegalArgumentException(
                     "metatile size must be a power of two in 1.." + MAX_METATILE_SIZE + ": " + metatileSize);
@@ -137,7 +142,7 @@ public record ServerConfig(
                         int renderThreads, int renderQueue, int pngLevel, CacheKind cache, ThreadMode threads,
                         Duration shutdownTimeout, FleetConfig fleet) {
         this(port, bind, budgetBytes, policy, metatileSize, renderThreads, renderQueue, pngLevel, cache, threads,
-                shutdownTimeout, fleet, DEFAULT_TILE_BUDGET, PictureKind.MANDELBROT, null);
+                shutdownTimeout, fleet, DEFAULT_TILE_BUDGET, PictureKind.MANDELBROT, null, budgetBytes / 2);
     }
 
     /** Without the fleet tier. */
@@ -146,6 +151,11 @@ public record ServerConfig(
                         Duration shutdownTimeout) {
         this(port, bind, budgetBytes, policy, metatileSize, renderThreads, renderQueue, pngLevel, cache, threads,
                 shutdownTimeout, null);
+    }
+
+    /** {@return the part of the budget the metatiles get: what IIIF's strips leave} */
+    public long metatileBudgetBytes() {
+        return budgetBytes - iiifBudgetBytes;
     }
 
     /** The encoded tier's default budget: about 2,000 Mandelbrot tiles of 64 KB. */

@@ -1,5 +1,7 @@
 package io.github.pixmapcache.server;
 
+import io.github.pixmapcache.CacheStats;
+import io.github.pixmapcache.PixmapCache;
 import io.github.pixmapcache.server.encoded.EncodedTier;
 import io.github.pixmapcache.server.tiles.CacheNumbers;
 import io.micrometer.core.instrument.Timer;
@@ -10,7 +12,7 @@ import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 
-/** The JSON of {@code GET /stats}: the metatile cache's counters (the encoded tier's in {@code "tiles"}), render and encode percentiles, the heap and GC. */
+/** The JSON of {@code GET /stats}: the metatile cache's counters (the encoded tier's in {@code "tiles"}, IIIF's strips' in {@code "iiif"}), render and encode percentiles, the heap and GC. */
 final class StatsJson {
     private StatsJson() {
     }
@@ -58,6 +60,21 @@ final class StatsJson {
         json.add(field("entries", tier.entries()));
         json.add(field("usedBytes", tier.usedBytes()));
         json.add(field("maximumBytes", tier.maximumBytes()));
+        return json.toString();
+    }
+
+    /** The {@code "iiif"} object: the decoded IIIF strips' cache, and the passes over source files. */
+    static String iiif(PixmapCache<?> strips, long decodes) {
+        CacheStats stats = strips.stats();
+        StringJoiner json = new StringJoiner(",", "{", "}");
+        json.add(field("decodes", decodes));
+        json.add(field("hits", stats.hits()));
+        json.add(field("misses", stats.misses()));
+        json.add(field("evictions", stats.evictions()));
+        json.add(field("entries", stats.entries()));
+        json.add(field("usedBytes", stats.usedBytes()));
+        json.add(field("maximumBytes", strips.maximumBytes()));
+        json.add(field("leasedBytes", stats.leasedDetachedBytes()));
         return json.toString();
     }
 

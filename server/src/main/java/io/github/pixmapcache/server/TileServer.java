@@ -75,7 +75,7 @@ public final class TileServer implements AutoCloseable {
         boolean decodeOnce = config.cache() != ServerConfig.CacheKind.NONE;
         EncodedTier<String> derivatives = new EncodedTier<>("iiif-derivatives", config.budgetBytes() / IIIF_DERIVATIVE_SHARE);
         derivatives.bindTo(metrics.registry());
-        this.iiif = IiifService.create(config.images(), decodeOnce, config.budgetBytes(), config.policy(),
+        this.iiif = IiifService.create(config.images(), decodeOnce, config.iiifBudgetBytes(), config.policy(),
                 decodeOnce ? DerivativeStore.in(derivatives) : DerivativeStore.NONE);
         this.jetty = new Server(requestThreads(config.threads()));
         HttpConfiguration http = new HttpConfiguration();
@@ -132,13 +132,13 @@ public final class TileServer implements AutoCloseable {
         return switch (config.cache()) {
             case PIXMAP -> new PixmapTileSource(
                     parts.cacheBuilder().apply(PixmapCache.<Metatile>builder()
-                            .maximumBytes(config.budgetBytes())
+                            .maximumBytes(config.metatileBudgetBytes())
                             .evictionPolicy(config.policy())).build(),
                     new MetatileLoader(renderPool, metrics.renderTime()), encoder, config.metatileSize(),
                     config.fleet() == null ? null : FleetTiles.start(config.fleet(), config.picture().version(),
                             config.metatileSize(), new TileEncoder(config.pngLevel(), FleetTiles.publishEncodeTimer(metrics.registry())), encoded,
                             Math.max(1, config.renderThreads() / 2), FleetTiles.lookupTimer(metrics.registry())));
-            case CAFFEINE -> new CaffeineTileSource(config.budgetBytes(), renderPool, metrics.renderTime(), encoder,
+            case CAFFEINE -> new CaffeineTileSource(config.metatileBudgetBytes(), renderPool, metrics.renderTime(), encoder,
                     config.metatileSize());
             case NONE -> new UncachedTileSource(renderPool, metrics.renderTime(), encoder);
         };
@@ -188,6 +188,9 @@ public final class TileServer implements AutoCloseable {
                 renderPool.admitted(), metrics.renderTime(), metrics.encodeTime());
         if (tiles instanceof EncodedTiles encoded) {
             json = json.substring(0, json.length() - 1) + ",\"tiles\":" + StatsJson.of(encoded.encodedNumbers()) + "}";
+        }
+        if (iiif.cache() != null) {
+            json = json.substring(0, json.length() - 1) + ",\"iiif\":" + StatsJson.iiif(iiif.cache(), iiif.decodes()) + "}";
         }
         FleetTiles fleet = fleet();
         return fleet == null ? json : json.substring(0, json.length() - 1) + ",\"fleet\":" + FleetStatsJson.of(fleet) + "}";

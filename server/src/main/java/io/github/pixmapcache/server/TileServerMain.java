@@ -36,9 +36,10 @@ public final class TileServerMain {
             Runtime.getRuntime().halt(0);
         }, "shutdown"));
         ServerConfig c = config.get();
-        System.out.printf("tile server: %s  (cache %s, budget %d MiB, tile budget %d MiB, %dx%d metatiles, %d render threads,"
+        System.out.printf("tile server: %s  (cache %s, budget %d MiB of which IIIF %d MiB, tile budget %d MiB, %dx%d metatiles, %d render threads,"
                         + " %s request threads, picture %s)%n",
-                server.uri(), c.cache().name().toLowerCase(), c.budgetBytes() >> 20, c.tileBudgetBytes() >> 20,
+                server.uri(), c.cache().name().toLowerCase(), c.budgetBytes() >> 20, c.iiifBudgetBytes() >> 20,
+                c.tileBudgetBytes() >> 20,
                 c.metatileSize(), c.metatileSize(), c.renderThreads(), c.threads().name().toLowerCase(),
                 c.picture().version());
         if (c.fleet() != null) {

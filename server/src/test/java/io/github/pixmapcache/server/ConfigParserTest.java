@@ -33,6 +33,18 @@ class ConfigParserTest {
     }
 
     @Test
+    void iiifGetsHalfTheBudgetUnlessToldAndTheMetatilesTheRest() {
+        ServerConfig halves = parse(Map.of(), "--budget", "1g");
+        assertEquals(512L << 20, halves.iiifBudgetBytes());
+        assertEquals(512L << 20, halves.metatileBudgetBytes());
+        ServerConfig told = parse(Map.of("TILES_IIIF_BUDGET", "100m"), "--budget", "1g");
+        assertEquals(100L << 20, told.iiifBudgetBytes());
+        assertEquals((1L << 30) - (100L << 20), told.metatileBudgetBytes());
+        assertEquals(1L << 30, parse(Map.of(), "--budget", "1g", "--iiif-budget", "1g").iiifBudgetBytes(),
+                "all of it to IIIF: a server for images only");
+    }
+
+    @Test
     void everyFlagInBothFormsAndFlagsBeatVariables() {
         ServerConfig config = parse(Map.of("TILES_PORT", "9000", "TILES_BUDGET", "2g", "TILES_CACHE", "none"),
                 "--port=9100", "--bind", "0.0.0.0", "--policy", "lru", "--metatile", "4", "--render-threads", "3",
@@ -40,7 +52,7 @@ class ConfigParserTest {
                 "--tile-budget", "64m", "--picture", "waves");
         assertEquals(new ServerConfig(9100, "0.0.0.0", 2L << 30, EvictionPolicy.LRU, 4, 3, 7, 9,
                 ServerConfig.CacheKind.CAFFEINE, ServerConfig.ThreadMode.POOL, Duration.ofMillis(2500), null,
-                64L << 20, ServerConfig.PictureKind.WAVES, null), config);
+                64L << 20, ServerConfig.PictureKind.WAVES, null, 1L << 30), config);
     }
 
     @ParameterizedTest
@@ -86,6 +98,7 @@ class ConfigParserTest {
             "--threads green | green",
             "--policy fifo | fifo",
             "--shutdown-timeout -1 | -1",
+            "--budget 64m --iiif-budget 65m | 68157440",
             "--colour red | --colour",
             "--port | --port",
             "extra | extra",

@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Decode once: concurrent requests for a cold image decode it once; with {@code --cache none} every
- * request decodes; a source whose decoded size exceeds the whole budget is served at full
- * resolution and as a thumbnail, which needs only a small level in memory.
+ * Decode once: a cold image is read from its file once for every scale a viewer asks for, and by one
+ * pass however many requests ask at once; a strip that is not cached is decoded from its own rows,
+ * pixel-exact; with {@code --cache none} every request decodes; a source whose decoded size exceeds
+ * the whole budget is served at full resolution and as a thumbnail; tiles and IIIF share one budget.
  */
 class IiifDecodeOnceTest {
     private static final int REQUESTS = 100;
@@ -49,6 +50,88 @@ class IiifDecodeOnceTest {
             assertTrue(java.util.regex.Pattern.compile("cache_load_total\\{cache=\"iiif-derivatives\",result=\"success\"[^}]*\\} 4\\.0")
                     .matcher(metrics).find(), () -> metrics.lines().filter(l -> l.contains("iiif-derivatives")).toList().toString());
         }
+    }
+
+    @Test
+    void threeScaleFactorsOfAColdImageAreOneDecodeOfTheFile() throws Exception {
+        // 3000x2000: level 0 alone is 24 MB, two strips; the old per-level decoding read the file 4 times here.
+        IiifFixtures.write(IiifFixtures.picture(3000, 2000), images.resolve("photo.png"));
+        try (TestServer server = TestServer.start("--images", images.toString(), "--budget", "512m")) {
+            for (String tile : List.of("1024,1024,512,512/512,", "0,0,2048,2048/512,", "0,0,3000,2000/375,")) {
+                HttpResponse<byte[]> response = server.get("/iiif/3/photo/" + tile + "/0/default.png");
+                assertEquals(200, response.statusCode(), () -> new String(response.body(), StandardCharsets.UTF_8));
+            }
+            assertEquals(1, server.server.iiif().decodes(), "file decodes for scale factors 1, 4 and 8 of one image");
+        }
+    }
+
+    @Test
+    void aStripThatIsNotCachedIsDecodedFromItsOwnRowsPixelForPixel() throws Exception {
+        // 2000x2000 under 32 MiB of IIIF budget: 4 MiB strips, level 0 (16 MB) is not kept by the whole pass.
+        BufferedImage picture = IiifFixtures.picture(2000, 2000);
+        IiifFixtures.write(picture, images.resolve("photo.png"));
+        try (TestServer server = TestServer.start("--images", images.toString(), "--budget", "64m", "--iiif-budget", "32m",
+                "--policy", "lru")) {
+            assertEquals(200, server.get("/iiif/3/photo/full/250,/0/default.png").statusCode());
+            assertEquals(1, server.server.iiif().decodes(), "the thumbnail: one pass caching the coarse levels");
+            long coarse = server.server.iiif().cache().usedBytes();
+            assertTrue(coarse > 0 && coarse <= 8L << 20, "the whole pass keeps what fits a quarter of 32 MiB: " + coarse);
+
+            HttpResponse<byte[]> tile = server.get("/iiif/3/photo/1000,100,256,256/max/0/default.png");
+            assertEquals(200, tile.statusCode(), () -> new String(tile.body(), StandardCharsets.UTF_8));
+            assertEquals(2, server.server.iiif().decodes(), "a full-resolution tile: one pass over its strip's rows");
+            IiifFixtures.assertClose(picture.getSubimage(1000, 100, 256, 256), IiifFixtures.decode(tile.body()), 0, 0,
+                    "a tile of a strip decoded from its own rows");
+            assertEquals(200, server.get("/iiif/3/photo/0,200,256,256/max/0/default.png").statusCode());
+            assertEquals(2, server.server.iiif().decodes(), "another tile of the same cached strip");
+            assertEquals(200, server.get("/iiif/3/photo/0,0,2000,2000/500,/0/default.png").statusCode());
+            assertEquals(2, server.server.iiif().decodes(), "scale factor 4: kept by the whole pass");
+
+            // Another image fills the budget: the first one's strips are evicted, and its next request
+            // reads the rows of the strip it needs, not the whole pass again.
+            IiifFixtures.write(IiifFixtures.picture(3000, 3000), images.resolve("other.png"));
+            for (int y = 0; y < 3000; y += 300) {   // 9 strips of 4 MiB: more than the 32 MiB, so LRU evicts all of photo
+                assertEquals(200, server.get("/iiif/3/other/0," + y + ",256,300/max/0/default.png").statusCode());
+            }
+            long decodes = server.server.iiif().decodes();
+            HttpResponse<byte[]> again = server.get("/iiif/3/photo/1000,300,256,200/max/0/default.png");
+            assertEquals(200, again.statusCode());
+            assertEquals(decodes + 1, server.server.iiif().decodes(), "an evicted full-resolution strip: one pass of its rows");
+            IiifFixtures.assertClose(picture.getSubimage(1000, 300, 256, 200), IiifFixtures.decode(again.body()), 0, 0,
+                    "a tile of an evicted strip, decoded again");
+        }
+    }
+
+    @Test
+    void tilesAndIiifStayWithinOneBudget() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            IiifFixtures.write(IiifFixtures.picture(1500, 1000), images.resolve("photo" + i + ".jpg"));
+        }
+        try (TestServer server = TestServer.start("--images", images.toString(), "--budget", "24m", "--iiif-budget",
+                "8m", "--picture", "waves", "--metatile", "2", "--tile-budget", "0", "--policy", "lru")) {
+            for (int i = 0; i < 4; i++) {   // 4 pyramids of 8 MB: twice what IIIF has
+                assertEquals(200, server.get("/iiif/3/photo" + i + "/full/max/0/default.jpg").statusCode());
+                assertEquals(200, server.get("/iiif/3/photo" + i + "/0,0,512,512/max/0/default.jpg").statusCode());
+            }
+            for (int x = 0; x < 64; x += 2) {   // 32 metatiles of 1 MiB: more than the 16 MiB the tiles have
+                assertEquals(200, server.get("/tiles/6/" + x + "/7.png").statusCode());
+            }
+            String stats = new String(server.get("/stats").body(), StandardCharsets.UTF_8);
+            long tiles = field(stats, "\\{\"cache\".*?\"usedBytes\":(\\d+)");
+            long tileMaximum = field(stats, "\\{\"cache\".*?\"maximumBytes\":(\\d+)");
+            long iiif = field(stats, "\"iiif\":\\{.*?\"usedBytes\":(\\d+)");
+            long iiifMaximum = field(stats, "\"iiif\":\\{.*?\"maximumBytes\":(\\d+)");
+            assertEquals(24L << 20, tileMaximum + iiifMaximum, stats);
+            assertEquals(8L << 20, iiifMaximum, stats);
+            assertTrue(tiles > 8L << 20 && iiif > 4L << 20, "both caches were filled: " + stats);
+            assertTrue(tiles + iiif <= 24L << 20, "native pixels of tiles and IIIF together within --budget: " + stats);
+        }
+    }
+
+    private static long field(String json, String regex) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(json);
+        assertTrue(m.find(), regex + " in " + json);
+        return Long.parseLong(m.group(1));
     }
 
     @Test
@@ -92,8 +175,10 @@ class IiifDecodeOnceTest {
             HttpResponse<byte[]> thumbnail = server.get("/iiif/3/huge/full/!256,256/0/default.png");
             assertEquals(200, thumbnail.statusCode(), () -> new String(thumbnail.body(), StandardCharsets.UTF_8));
             System.out.printf("thumbnail after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            assertEquals(1, server.server.iiif().decodes(), "the thumbnail: one streamed pass over the file");
             long afterThumbnail = server.server.iiif().cache().usedBytes();
-            assertTrue(afterThumbnail <= 4L << 20, "a thumbnail needs a small level only, not " + afterThumbnail + " bytes");
+            assertTrue(afterThumbnail <= 32L << 20, "the pass keeps the coarse levels that fit a quarter of the 128 MiB"
+                    + " IIIF gets, not " + afterThumbnail + " bytes");
             BufferedImage expected = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
             double span = side / 256.0;
             for (int y = 0; y < 256; y++) {
@@ -124,7 +209,9 @@ class IiifDecodeOnceTest {
                     assertEquals(v * 0x010101, pixels.getRGB(x, y) & 0xFFFFFF, "pixel " + (x0 + x) + "," + (y0 + y));
                 }
             }
-            assertTrue(server.server.iiif().cache().usedBytes() <= 256L << 20);
+            // 16 MiB strips of 209 rows: rows 10180..10691 lie in 4 of them, each read from its own rows.
+            assertEquals(5, server.server.iiif().decodes(), "the thumbnail's pass and a pass for each strip of the tile");
+            assertTrue(server.server.iiif().cache().usedBytes() <= 128L << 20);
         }
     }
 

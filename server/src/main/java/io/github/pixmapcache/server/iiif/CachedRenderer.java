@@ -6,26 +6,24 @@ import io.github.pixmapcache.PixmapLease;
 import java.lang.foreign.Arena;
 
 /**
- * Decode once, serve many: every source is decoded into the pixmap cache as strips of its pyramid
- * levels ({@link Pyramid}, {@link StripDecoder}), and every request is cut, scaled and encoded from
- * leased strips. {@code computeIfAbsent} makes each strip's decoding a single flight: however many
- * requests need a cold strip at once, one decodes it and the others wait for its pixels.
+ * Decode once, serve many: a source is read from its file once into the pixmap cache, as strips of
+ * its pyramid levels ({@link Pyramid}, {@link StripDecoder}), and every request is cut, scaled and
+ * encoded from leased strips. However many requests need a cold source or strip at once, one pass
+ * decodes it and the others wait for its pixels.
  */
 final class CachedRenderer implements ImageRenderer {
     private final PixmapCache<StripKey> cache;
     private final StripDecoder decoder;
-    private final long stripBytes;
 
     /** @param stripBytes the largest strip: a bound on every cache entry and on a decode's transient memory */
     CachedRenderer(PixmapCache<StripKey> cache, long stripBytes) {
         this.cache = cache;
-        this.stripBytes = stripBytes;
-        this.decoder = new StripDecoder(stripBytes);
+        this.decoder = new StripDecoder(cache, stripBytes);
     }
 
     @Override
     public byte[] render(SourceImage source, ImageRequest.Plan plan) {
-        Pyramid pyramid = new Pyramid(source, stripBytes);
+        Pyramid pyramid = decoder.pyramid(source);
         double shrink = Math.min((double) plan.regionWidth() / plan.width(), (double) plan.regionHeight() / plan.height());
         int level = pyramid.levelFor(shrink);
         try (Arena arena = Arena.ofConfined(); Strips strips = new Strips(source, pyramid, level)) {
@@ -42,7 +40,7 @@ final class CachedRenderer implements ImageRenderer {
 
     @Override
     public int[] scaleFactors(SourceImage source) {
-        int levels = new Pyramid(source, stripBytes).levels();
+        int levels = decoder.pyramid(source).levels();
         int[] factors = new int[levels];
         for (int k = 0; k < levels; k++) {
             factors[k] = 1 << k;
@@ -78,11 +76,11 @@ final class CachedRenderer implements ImageRenderer {
             int wanted = y / rowsPerStrip;
             if (wanted != strip) {
                 close();
-                lease = cache.computeIfAbsent(new StripKey(source, level, wanted), decoder);
+                lease = decoder.lease(new StripKey(source, level, wanted));
                 strip = wanted;
             }
             Pixmap pixmap = lease.pixmap();
-            java.lang.foreign.MemorySegment.copy(pixmap.segment(), StripDecoder.PIXEL,
+            java.lang.foreign.MemorySegment.copy(pixmap.segment(), PIXEL,
                     (long) (y - wanted * rowsPerStrip) * pixmap.stride() + 4L * x, line, 0, line.length);
         }
 

@@ -4,14 +4,17 @@ package io.github.pixmapcache.server.iiif;
  * The geometry of a source's levels and strips. Level {@code k} is the image at scale 1 / 2^k,
  * {@code ceil(width / 2^k)} x {@code ceil(height / 2^k)} pixels; it is cached in strips of whole
  * rows, each at most {@code stripBytes} of BGRA pixels, so that no cache entry is larger than that
- * however large the source. A level of one strip is decoded in one pass; a level of several is
- * decoded strip by strip with source regions, which only the JPEG and PNG readers do within bounded
- * memory, so other formats serve such levels from the finest level that fits one strip.
+ * however large the source.
+ *
+ * <p>Every level is made from one decode of the file ({@link RowStream}) at the {@link #baseLevel}:
+ * level 0 for sources whose reader streams rows (JPEG, PNG), else the finest level whose decoded
+ * samples fit {@link #SCRATCH_BYTES}. Each coarser level pixel is the exact mean of the base pixels
+ * under it ({@link PyramidBuilder}); levels finer than the base are not available.
  */
 record Pyramid(SourceImage source, long stripBytes) {
     /** Levels stop once the image is this small on its longer side: no viewer asks for less. */
     private static final int SMALLEST_SIDE = 32;
-    /** The most bytes of decoded samples a level decoded in one pass may take while it is averaged down. */
+    /** The most bytes of pixels a source whose reader does not stream may be decoded into at once. */
     static final long SCRATCH_BYTES = 64L << 20;
 
     int levels() {
@@ -30,6 +33,11 @@ record Pyramid(SourceImage source, long stripBytes) {
         return (int) (((long) source.height() + (1L << level) - 1) >> level);
     }
 
+    /** The bytes of the level's pixels, all its strips together. */
+    long bytes(int level) {
+        return 4L * width(level) * height(level);
+    }
+
     int rowsPerStrip(int level) {
         return (int) Math.max(1, Math.min(height(level), stripBytes / (4L * width(level))));
     }
@@ -38,50 +46,52 @@ record Pyramid(SourceImage source, long stripBytes) {
         return (height(level) + rowsPerStrip(level) - 1) / rowsPerStrip(level);
     }
 
+    /** The level a decode of the file yields: 0 when the reader streams rows, else the finest that fits the scratch bytes. */
+    int baseLevel() {
+        if (source.streams()) {
+            return 0;
+        }
+        int k = 0;
+        while (k + 1 < levels() && bytes(k) > SCRATCH_BYTES) {
+            k++;
+        }
+        return k;
+    }
+
     /**
-     * The decoder's source subsampling for this level. Level pixels are means of {@link #box} x box
-     * decoded samples: in one pass, as many as {@value #SCRATCH_BYTES} bytes of samples allow (every
-     * source pixel for sources up to 16 Mpixels: exact area averages), and at least 4 x 4; in strips,
-     * 2 x 2 (a strip's samples are on the heap while it is converted).
+     * The coarsest levels that a pass over the whole file caches: from the finest level whose
+     * strips, with those of every coarser level, fit in {@code bytes}. Finer levels are cached strip
+     * by strip, when a request asks for them.
      */
-    int sampling(int level) {
-        int scale = 1 << level;
-        if (strips(level) > 1) {
-            return Math.max(1, scale / 2);
+    int keptFrom(long bytes) {
+        int level = levels() - 1;
+        long total = bytes(level);
+        while (level > baseLevel() && total + bytes(level - 1) <= bytes) {
+            level--;
+            total += bytes(level);
         }
-        int s = 1;
-        while (s < scale && 4L * ((source.width() + s - 1) / s) * ((source.height() + s - 1) / s) > SCRATCH_BYTES) {
-            s <<= 1;
-        }
-        return Math.min(s, Math.max(1, scale / 4));
-    }
-
-    /** The side of the block of decoded samples averaged into one level pixel. */
-    int box(int level) {
-        return (1 << level) / sampling(level);
+        return level;
     }
 
     /**
-     * Where level pixel centres lie, in level pixels, relative to {@code source / 2^level}: a
-     * subsampled decoder keeps the first pixel of each block, so the mean of a level pixel's samples
-     * sits up-left of the block's centre. Adding this to a level coordinate corrects for it.
+     * Where level pixel centres lie, in level pixels, relative to {@code source / 2^level}: 0 when
+     * the base is level 0 (every pixel the exact mean of its block); a subsampling decoder keeps the
+     * first pixel of each 2^base block, so the mean of a level pixel's samples sits up-left of the
+     * block's centre. Adding this to a level coordinate corrects for it.
      */
     double offset(int level) {
-        double sampleCentre = sampling(level) * (box(level) - 1) / 2.0 + 0.5;
+        int sampling = 1 << baseLevel();
+        int box = (1 << level) / sampling;
+        double sampleCentre = sampling * (box - 1) / 2.0 + 0.5;
         return 0.5 - sampleCentre / (1L << level);
-    }
-
-    /** Whether this level can be decoded here: in one strip, or in strips by a reader that reads regions. */
-    boolean available(int level) {
-        return strips(level) == 1 || source.regionReadsAreBounded();
     }
 
     /**
      * The level a request that shrinks the source by {@code shrink} (source pixels per output pixel,
      * the smaller of the two axes) is made from: the level of that exact scale when there is one (a
      * viewer's tiles), else the level at least twice as fine, so that the final area average spans
-     * two or more level pixels and the pyramid's own averaging blurs little; when those are
-     * unavailable, the finest level that is.
+     * two or more level pixels and the pyramid's own averaging blurs little; never finer than the
+     * base level.
      */
     int levelFor(double shrink) {
         int level = 0;
@@ -91,9 +101,6 @@ record Pyramid(SourceImage source, long stripBytes) {
         if (level > 0 && (1L << level) != shrink) {
             level--;
         }
-        while (!available(level) && level + 1 < levels()) {
-            level++;
-        }
-        return level;
+        return Math.max(level, baseLevel());
     }
 }

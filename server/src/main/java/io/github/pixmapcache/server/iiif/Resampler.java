@@ -48,7 +48,7 @@ final class Resampler {
             for (int ox = 0; ox < plan.width(); ox++) {
                 int pixel = plan.quality() == Quality.DEFAULT || plan.quality() == Quality.COLOR
                         ? pack(sum, ox) : qualityOf(pack(sum, ox), plan.quality());
-                target.set(StripDecoder.PIXEL, offset(out, plan, ox, oy), pixel);
+                target.set(RowSource.PIXEL, offset(out, plan, ox, oy), pixel);
             }
         }
         return out;
@@ -98,7 +98,15 @@ final class Resampler {
             return 0;
         }
         int straight = a == 255 ? premultiplied : unpremultiply(premultiplied, a);
-        return StripDecoder.premultiply(a << 24 | quality.apply(straight & 0xFFFFFF));
+        return premultiply(a << 24 | quality.apply(straight & 0xFFFFFF));
+    }
+
+    private static int premultiply(int argb) {
+        int a = argb >>> 24;
+        int r = ((argb >> 16) & 0xFF) * a / 255;
+        int g = ((argb >> 8) & 0xFF) * a / 255;
+        int b = (argb & 0xFF) * a / 255;
+        return a << 24 | r << 16 | g << 8 | b;
     }
 
     private static int unpremultiply(int p, int a) {

@@ -19,8 +19,15 @@ import javax.imageio.stream.ImageInputStream;
  * @param format  the ImageIO format name, lower case ({@code jpeg}, {@code png}, ...)
  * @param width   pixels per row
  * @param height  rows
+ * @param streams whether its reader writes the rows top to bottom, so that one pass streams them
+ *                ({@link RowStream}): JPEG (scan lines in order, a progressive one's too once all its
+ *                scans are read), and PNG that is not interlaced (read from the header's byte, not from
+ *                ImageIO's metadata, which would inflate text chunks)
  */
-record SourceImage(Path file, long version, String format, int width, int height) {
+record SourceImage(Path file, long version, String format, int width, int height, boolean streams) {
+    /** Where a PNG's interlace method lies: signature 8, chunk length 4, "IHDR" 4, then 12 bytes in. */
+    private static final int PNG_INTERLACE_OFFSET = 28;
+
     /** Sources declaring more pixels than this (32768 x 32768) are refused from the header. */
     static final long MAX_PIXELS = 1L << 30;
 
@@ -34,6 +41,7 @@ record SourceImage(Path file, long version, String format, int width, int height
             }
             ImageReader reader = readers.next();
             try {
+                int interlace = byteAt(in, PNG_INTERLACE_OFFSET);
                 reader.setInput(in, true, true);
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
@@ -44,7 +52,9 @@ record SourceImage(Path file, long version, String format, int width, int height
                     throw new SourceRefused(file, "declares " + width + "x" + height + " pixels, above the limit of "
                             + MAX_PIXELS);
                 }
-                return new SourceImage(file, version, reader.getFormatName().toLowerCase(Locale.ROOT), width, height);
+                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+                return new SourceImage(file, version, format, width, height,
+                        format.equals("jpeg") || format.equals("png") && interlace == 0);
             } finally {
                 reader.dispose();
             }
@@ -74,8 +84,14 @@ record SourceImage(Path file, long version, String format, int width, int height
         }
     }
 
-    /** Whether ImageIO's reader for this format decodes a source region without allocating more than it (JPEG, PNG). */
-    boolean regionReadsAreBounded() {
-        return format.equals("jpeg") || format.equals("png");
+    /** The byte at {@code offset}, or -1 past the end; the stream is left where it was. */
+    private static int byteAt(ImageInputStream in, long offset) throws IOException {
+        in.mark();
+        try {
+            in.seek(offset);
+            return in.read();
+        } finally {
+            in.reset();
+        }
     }
 }

@@ -1,182 +1,118 @@
 package io.github.pixmapcache.server.iiif;
 
-import io.github.pixmapcache.PixelFormat;
 import io.github.pixmapcache.Pixmap;
 import io.github.pixmapcache.PixmapAllocator;
-import io.github.pixmapcache.PixmapLoader;
-import io.github.pixmapcache.imageio.PixmapIO;
-import io.github.pixmapcache.imageio.ReadOptions;
-import java.awt.Rectangle;
-import java.awt.color.ColorSpace;
-import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.ComponentColorModel;
+import io.github.pixmapcache.PixmapCache;
+import io.github.pixmapcache.PixmapLease;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes one {@link StripKey} into the cache's memory. Level 0 is the decoder's output itself.
- * Level k > 0 is decoded with the reader's own source subsampling ({@link Pyramid#sampling}), then
- * reduced by averaging blocks of {@link Pyramid#box} x box samples, so that every level pixel is
- * the mean of up to 16 samples spread over its area rather than one sample picked from it.
+ * Fills the cache with strips from passes over source files ({@link RowStream}, {@link PyramidBuilder}).
  *
- * <p>A level that is one strip goes through {@link PixmapIO#read} (its header checks, its in-place
- * JPEG and PNG decoding); a level in several strips reads each strip's rows as a source region.
+ * <ul>
+ *   <li><b>The whole pass.</b> The first request for a source at one of its {@link Pyramid#keptFrom
+ *       kept levels} reads the file once and caches every strip of those levels: every coarser
+ *       scale is derived from the decoded pixels, not decoded again. Concurrent requests for the
+ *       source share that one pass.</li>
+ *   <li><b>A strip's pass.</b> A strip that is not cached (finer than the kept levels, or evicted)
+ *       is loaded by {@code computeIfAbsent}, one load per strip however many ask, from a pass over
+ *       the file rows under it alone; that pass also caches the kept strips of finer levels whose
+ *       rows it made whole.</li>
+ * </ul>
+ * A pass holds a window of decoded rows and one unfinished strip per kept level, never the image.
  */
-final class StripDecoder implements PixmapLoader<StripKey> {
-    static final ValueLayout.OfInt PIXEL = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+final class StripDecoder {
+    /** A whole pass caches the levels that fit this fraction of the cache. */
+    static final int KEPT_SHARE = 4;
 
+    private final PixmapCache<StripKey> cache;
     private final long stripBytes;
     private final AtomicLong decodes = new AtomicLong();
+    /** Sources whose whole pass has run or runs now; a failed pass is taken out, so that the next request tries again. */
+    private final ConcurrentHashMap<SourceImage, CompletableFuture<Void>> wholePasses = new ConcurrentHashMap<>();
 
-    StripDecoder(long stripBytes) {
+    StripDecoder(PixmapCache<StripKey> cache, long stripBytes) {
+        this.cache = cache;
         this.stripBytes = stripBytes;
     }
 
-    /** Strips decoded so far. */
+    /** Passes over source files so far: whole passes and strips' passes. */
     long decodes() {
         return decodes.get();
     }
 
-    @Override
-    public Pixmap load(StripKey key, PixmapAllocator allocator) {
-        decodes.incrementAndGet();
-        Pyramid pyramid = new Pyramid(key.source(), stripBytes);
-        try {
-            return pyramid.strips(key.level()) == 1 ? wholeLevel(key, pyramid, allocator) : strip(key, pyramid, allocator);
-        } catch (IOException e) {
-            throw new SourceRefused(key.source().file(), e);
-        }
+    Pyramid pyramid(SourceImage source) {
+        return new Pyramid(source, stripBytes);
     }
 
-    private static Pixmap wholeLevel(StripKey key, Pyramid pyramid, PixmapAllocator allocator) throws IOException {
-        ReadOptions options = ReadOptions.defaults().withMaximumPixels(SourceImage.MAX_PIXELS);
-        int level = key.level();
-        if (level == 0) {
-            return PixmapIO.read(key.source().file(), allocator, options);
+    /** The strip, decoded first if it is not cached; close the lease. */
+    PixmapLease lease(StripKey key) {
+        Pyramid pyramid = pyramid(key.source());
+        int kept = pyramid.keptFrom(cache.maximumBytes() / KEPT_SHARE);
+        if (key.level() >= kept) {
+            wholePass(pyramid, kept);
         }
-        try (Arena arena = Arena.ofConfined()) {
-            Pixmap fine = PixmapIO.read(key.source().file(), (w, h, f) -> Pixmap.allocate(arena, w, h, f),
-                    options.withSubsampling(pyramid.sampling(level)));
-            Pixmap out = allocator.allocate(pyramid.width(level), pyramid.height(level), PixelFormat.BGRA_8888_PRE);
-            reduce(pyramid.box(level), out, fine.width(), fine.height(), (y, line) -> readRow(fine, y, line));
-            return out;
-        }
+        return cache.computeIfAbsent(key, (wanted, allocator) -> stripPass(pyramid, kept, wanted, allocator));
     }
 
-    private static Pixmap strip(StripKey key, Pyramid pyramid, PixmapAllocator allocator) throws IOException {
-        SourceImage source = key.source();
-        int level = key.level();
-        int rows = pyramid.rowsPerStrip(level);
-        int top = key.strip() * rows;
-        int height = Math.min(rows, pyramid.height(level) - top);
-        int sourceTop = top << level;
-        int sourceRows = (int) Math.min(source.height() - sourceTop, (long) height << level);
-        BufferedImage band;
-        try (ImageInputStream in = ImageIO.createImageInputStream(source.file().toFile())) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new IOException("no reader");
-            }
-            ImageReader reader = readers.next();
+    private void wholePass(Pyramid pyramid, int kept) {
+        SourceImage source = pyramid.source();
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> pass = wholePasses.putIfAbsent(source, mine);
+        if (pass != null) {
             try {
-                reader.setInput(in, true, true);
-                ImageReadParam param = reader.getDefaultReadParam();
-                param.setSourceRegion(new Rectangle(0, sourceTop, source.width(), sourceRows));
-                param.setSourceSubsampling(pyramid.sampling(level), pyramid.sampling(level), 0, 0);
-                band = reader.read(0, param);
-            } finally {
-                reader.dispose();
-            }
-        }
-        Pixmap out = allocator.allocate(pyramid.width(level), height, PixelFormat.BGRA_8888_PRE);
-        reduce(pyramid.box(level), out, band.getWidth(), band.getHeight(), (y, line) -> bandRow(band, y, line));
-        return out;
-    }
-
-    /** Reads row {@code y} of decoded samples into {@code line}, premultiplied ARGB. */
-    private interface SampleRows {
-        void read(int y, int[] line);
-    }
-
-    /**
-     * Fills {@code out}: each pixel the rounded mean of the {@code box} x {@code box} samples above it
-     * (the last row and column repeated where the samples end).
-     */
-    private static void reduce(int box, Pixmap out, int sampleWidth, int sampleHeight, SampleRows samples) {
-        int[][] lines = new int[box][sampleWidth];
-        int[] row = new int[out.width()];
-        int[] sums = new int[4];
-        int count = box * box;
-        for (int y = 0; y < out.height(); y++) {
-            for (int t = 0; t < box; t++) {
-                samples.read(Math.min(box * y + t, sampleHeight - 1), lines[t]);
-            }
-            for (int x = 0; x < row.length; x++) {
-                java.util.Arrays.fill(sums, 0);
-                for (int[] line : lines) {
-                    for (int u = 0; u < box; u++) {
-                        int p = line[Math.min(box * x + u, sampleWidth - 1)];
-                        sums[0] += p >>> 24;
-                        sums[1] += p >> 16 & 0xFF;
-                        sums[2] += p >> 8 & 0xFF;
-                        sums[3] += p & 0xFF;
-                    }
-                }
-                row[x] = (sums[0] + count / 2) / count << 24 | (sums[1] + count / 2) / count << 16
-                        | (sums[2] + count / 2) / count << 8 | (sums[3] + count / 2) / count;
-            }
-            writeRow(out, y, row);
-        }
-    }
-
-    /**
-     * Row {@code y} of a decoded band as premultiplied ARGB. Plain gray is read as its samples:
-     * {@code getRGB} would treat them as linear light and brighten them, as ImageIO's gray space is.
-     */
-    private static void bandRow(BufferedImage band, int y, int[] line) {
-        ColorModel model = band.getColorModel();
-        if (model instanceof ComponentColorModel && model.getNumComponents() == 1
-                && model.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
-            int bits = model.getComponentSize(0);
-            band.getRaster().getSamples(0, y, line.length, 1, 0, line);
-            for (int i = 0; i < line.length; i++) {
-                int v = bits == 8 ? line[i] : (int) Math.round(line[i] * 255.0 / ((1 << bits) - 1));
-                line[i] = 0xFF00_0000 | v * 0x010101;
+                pass.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
             return;
         }
-        band.getRGB(0, y, line.length, 1, line, 0, line.length);
-        for (int i = 0; i < line.length; i++) {
-            line[i] = premultiply(line[i]);
+        try {
+            run(pyramid, 0, pyramid.height(pyramid.baseLevel()), kept, pyramid.levels() - 1,
+                    (key, strip) -> cache.insert(key, strip));
+            mine.complete(null);
+        } catch (RuntimeException e) {
+            wholePasses.remove(source, mine);
+            mine.completeExceptionally(e);
+            throw e;
         }
     }
 
-    static int premultiply(int argb) {
-        int a = argb >>> 24;
-        if (a == 255) {
-            return argb;
+    /** The loader of one strip: a pass over the base rows under it, caching the kept finer strips it makes whole. */
+    private Pixmap stripPass(Pyramid pyramid, int kept, StripKey wanted, PixmapAllocator allocator) {
+        int level = wanted.level();
+        int base = pyramid.baseLevel();
+        int perStrip = pyramid.rowsPerStrip(level);
+        int top = wanted.strip() * perStrip;
+        int bottom = Math.min(pyramid.height(level), top + perStrip);
+        Pixmap[] result = new Pixmap[1];
+        run(pyramid, top << (level - base), (int) Math.min(pyramid.height(base), (long) bottom << (level - base)),
+                Math.min(kept, level), level, (key, strip) -> {
+                    if (key.equals(wanted)) {
+                        result[0] = allocator.allocate(strip.width(), strip.height(), strip.format());
+                        MemorySegment.copy(strip.segment(), 0, result[0].segment(), 0, strip.byteSize());
+                    } else if (key.level() >= kept) {
+                        cache.insert(key, strip);
+                    }
+                });
+        if (result[0] == null) {
+            throw new IllegalStateException("a pass over " + pyramid.source().file() + " did not make " + wanted);
         }
-        int r = ((argb >> 16) & 0xFF) * a / 255;
-        int g = ((argb >> 8) & 0xFF) * a / 255;
-        int b = (argb & 0xFF) * a / 255;
-        return a << 24 | r << 16 | g << 8 | b;
+        return result[0];
     }
 
-    static void readRow(Pixmap pixmap, int y, int[] line) {
-        MemorySegment.copy(pixmap.segment(), PIXEL, y * pixmap.stride(), line, 0, Math.min(line.length, pixmap.width()));
-    }
-
-    private static void writeRow(Pixmap pixmap, int y, int[] line) {
-        MemorySegment.copy(line, 0, pixmap.segment(), PIXEL, y * pixmap.stride(), pixmap.width());
+    private void run(Pyramid pyramid, int top, int bottom, int lowestKept, int highest, PyramidBuilder.Strips sink) {
+        decodes.incrementAndGet();
+        try (Arena arena = Arena.ofConfined()) {
+            RowStream.decode(pyramid, top, bottom, new PyramidBuilder(pyramid, lowestKept, highest, sink, arena));
+        } catch (IOException e) {
+            throw new SourceRefused(pyramid.source().file(), e);
+        }
     }
 }
