@@ -118,7 +118,7 @@ class BrowserTest {
         String dom = chromium(dir, "--dump-dom");
         assertTrue(dom.contains("pixmap-cache: <span id=\"cache\">pixmap</span>"), dom);
         for (String row : List.of("hit ratio</td><td class=\"v\">[0-9.]+ %", "renders</td><td class=\"v\">[0-9]+",
-                "used / maximum</td><td class=\"v\">[0-9.]+ MiB / 512.0 MiB",
+                "used / maximum</td><td class=\"v\">[0-9.]+ MiB / 256.0 MiB",   // the metatiles' half of the default 512 MiB
                 "render p50 / p99</td><td class=\"v\">[0-9.]+ ms")) {
             assertTrue(Pattern.compile(row).matcher(dom).find(), () -> row + " in " + dom);
         }
