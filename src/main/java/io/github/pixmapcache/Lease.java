@@ -57,28 +57,27 @@ abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.
     abstract boolean isOpen();
 
     /**
-     * {@return the watch to attach to the view's arena if the lease being acquired by {@code me}
-     * is to be leak-tracked, else null}; the watch captures the protection only, never the lease.
+     * {@return the watch to attach to the view's arena if the lease of {@code entry} under
+     * {@code guard} being acquired by {@code me} is to be leak-tracked, else null}; the watch
+     * captures the protection only, never the lease. Static, so that the lease does not escape into
+     * the rare tracking branch and escape analysis can still remove it.
      */
-    final Consumer<MemorySegment> sampledLeakWatch(ThreadState me) {
+    static Consumer<MemorySegment> sampledLeakWatch(LeaseContext context, Entry entry, int guard, ThreadState me) {
         LeakDetector leaks = context.leaks();
         if (!leaks.sample(me)) {
             return null;
         }
         Reclaimer reclaimer = context.reclaimer();
-        Entry pinned = entry;
-        int protection = guard;
-        return leaks.track(() -> reclaimer.release(pinned, protection), pinned);
+        return leaks.track(() -> reclaimer.release(entry, guard), entry);
     }
 
-    /** {@return a read-only view of the pixels that dies with {@code scope}; {@code onClose} runs when it closes} */
-    final MemorySegment viewIn(Arena scope, Consumer<MemorySegment> onClose) {
-        return NativeMemory.readOnlyView(entry.address(), entry.byteSize(), scope, onClose);
+    /** {@return a read-only view of {@code entry}'s pixels that dies with {@code scope}; {@code onClose} runs when it closes} */
+    static MemorySegment viewIn(Entry entry, Arena scope, Consumer<MemorySegment> onClose) {
+        return NativeMemory.rescoped(entry.base(), scope, onClose);  // one segment, also without escape analysis
     }
 
-    /** {@return the address of the pixels}, valid while this lease is open. */
-    final long address() {
-        return entry.address();
+    final Entry entry() {
+        return entry;
     }
 
     /** Drops the protection; the caller has killed every view first. */
@@ -117,10 +116,17 @@ abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.
         Confined(LeaseContext context, Entry entry, int guard, ThreadState me) {
             super(context, entry, guard);
             this.owner = Thread.currentThread();
-            Consumer<MemorySegment> leakWatch = sampledLeakWatch(me);
-            if (leakWatch != null) {
-                makeView(leakWatch);
+            if (context.leaks().sample(me)) {  // the rare branch calls out with values only, so the lease can still be scalar-replaced
+                Arena arena = Arena.ofConfined();
+                scope = arena;
+                attach(watchedView(context, entry, guard, arena));
             }
+        }
+
+        /** {@return a view of {@code entry} in {@code arena} whose close action is a new leak watch on the protection} */
+        private static MemorySegment watchedView(LeaseContext context, Entry entry, int guard, Arena arena) {
+            Reclaimer reclaimer = context.reclaimer();
+            return viewIn(entry, arena, context.leaks().track(() -> reclaimer.release(entry, guard), entry));
         }
 
         @Override
@@ -128,7 +134,10 @@ abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.
             requireReadable();
             MemorySegment view = view();
             if (view == null) {
-                view = makeView(null);
+                Arena arena = Arena.ofConfined();
+                scope = arena;
+                view = viewIn(entry(), arena, null);
+                attach(view);
             }
             return view;
         }
@@ -141,7 +150,7 @@ abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.
 
         @Override
         long origin() {
-            return address();
+            return entry().address();
         }
 
         @Override
@@ -179,14 +188,6 @@ abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.
             release();
         }
 
-        private MemorySegment makeView(Consumer<MemorySegment> onClose) {
-            Arena arena = Arena.ofConfined();
-            scope = arena;
-            MemorySegment view = viewIn(arena, onClose);
-            attach(view);
-            return view;
-        }
-
         private WrongThreadException confinedTo(Thread current) {
             return new WrongThreadException("the lease is confined to thread \"" + current.getName()
                     + "\", accessed from \"" + Thread.currentThread().getName() + "\": " + this);
@@ -207,7 +208,7 @@ abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.
         /** Takes over a counted reference to {@code entry}. */
         Shared(LeaseContext context, Entry entry, ThreadState me) {
             super(context, entry, Reclaimer.COUNTED);
-            this.view = viewIn(scope, sampledLeakWatch(me));
+            this.view = viewIn(entry, scope, sampledLeakWatch(context, entry, Reclaimer.COUNTED, me));
         }
 
         @Override

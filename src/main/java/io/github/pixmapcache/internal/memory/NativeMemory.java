@@ -71,6 +71,22 @@ public final class NativeMemory {
         return EVERYTHING;
     }
 
+    /**
+     * {@return a read-only segment of the {@code byteSize} bytes at {@code address}, with no
+     * lifetime}: the base of a block that {@link #rescoped} turns into views, never itself handed out.
+     */
+    public static MemorySegment readOnlyBlock(long address, long byteSize) {
+        return EVERYTHING.asSlice(address, byteSize);
+    }
+
+    /**
+     * {@return a view of {@code base} that lives exactly as long as {@code scope}}, as
+     * {@link #readOnlyView}, in one segment; {@code onClose}, if not null, runs when the arena closes.
+     */
+    public static MemorySegment rescoped(MemorySegment base, Arena scope, Consumer<MemorySegment> onClose) {
+        return base.reinterpret(scope, onClose);
+    }
+
     /** Copies {@code byteSize} bytes of {@code source} from {@code offset} into the cache-owned block at {@code address}. */
     public static void copy(MemorySegment source, long offset, long byteSize, long address) {
         MemorySegment.copy(source, offset, unscoped(address, byteSize), 0, byteSize);
