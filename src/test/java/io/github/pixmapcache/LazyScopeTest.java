@@ -3,6 +3,7 @@ package io.github.pixmapcache;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,6 +17,7 @@ import io.github.pixmapcache.testing.TestAllocator;
 import io.github.pixmapcache.testing.TestPixmaps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +91,16 @@ class LazyScopeTest {
         }
         try (PixmapLease copy = cache.find("copy")) {
             assertTrue(copy.pixmap().contentEquals(original));
+        }
+    }
+
+    /** api.md: users cannot subclass Pixmap; the lease that is one is neither public nor open. */
+    @Test
+    void onlyTheLibrarysOwnLeasesArePixmaps() {
+        assertTrue(Pixmap.class.isSealed());
+        for (Class<?> permitted : Pixmap.class.getPermittedSubclasses()) {
+            assertFalse(Modifier.isPublic(permitted.getModifiers()), permitted + " is public");
+            assertTrue(permitted.isSealed() || Modifier.isFinal(permitted.getModifiers()), permitted + " is open");
         }
     }
 
