@@ -57,18 +57,14 @@ abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.
     abstract boolean isOpen();
 
     /**
-     * {@return the watch to attach to the view's arena if the lease of {@code entry} under
-     * {@code guard} being acquired by {@code me} is to be leak-tracked, else null}; the watch
-     * captures the protection only, never the lease. Static, so that the lease does not escape into
-     * the rare tracking branch and escape analysis can still remove it.
+     * {@return a new leak watch on the protection {@code guard} of {@code entry}, to attach to the
+     * view's arena of a lease the detector sampled}; it captures the protection only, never the
+     * lease. Static, so that the lease does not escape into the rare tracking branch and escape
+     * analysis can still remove it.
      */
-    static Consumer<MemorySegment> sampledLeakWatch(LeaseContext context, Entry entry, int guard, ThreadState me) {
-        LeakDetector leaks = context.leaks();
-        if (!leaks.sample(me)) {
-            return null;
-        }
+    static Consumer<MemorySegment> leakWatch(LeaseContext context, Entry entry, int guard) {
         Reclaimer reclaimer = context.reclaimer();
-        return leaks.track(() -> reclaimer.release(entry, guard), entry);
+        return context.leaks().track(() -> reclaimer.release(entry, guard), entry);
     }
 
     /** {@return a read-only view of {@code entry}'s pixels that dies with {@code scope}; {@code onClose} runs when it closes} */
@@ -119,14 +115,8 @@ abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.
             if (context.leaks().sample(me)) {  // the rare branch calls out with values only, so the lease can still be scalar-replaced
                 Arena arena = Arena.ofConfined();
                 scope = arena;
-                attach(watchedView(context, entry, guard, arena));
+                attach(viewIn(entry, arena, leakWatch(context, entry, guard)));
             }
-        }
-
-        /** {@return a view of {@code entry} in {@code arena} whose close action is a new leak watch on the protection} */
-        private static MemorySegment watchedView(LeaseContext context, Entry entry, int guard, Arena arena) {
-            Reclaimer reclaimer = context.reclaimer();
-            return viewIn(entry, arena, context.leaks().track(() -> reclaimer.release(entry, guard), entry));
         }
 
         @Override
@@ -208,7 +198,7 @@ abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.
         /** Takes over a counted reference to {@code entry}. */
         Shared(LeaseContext context, Entry entry, ThreadState me) {
             super(context, entry, Reclaimer.COUNTED);
-            this.view = viewIn(entry, scope, sampledLeakWatch(context, entry, Reclaimer.COUNTED, me));
+            this.view = viewIn(entry, scope, context.leaks().sample(me) ? leakWatch(context, entry, Reclaimer.COUNTED) : null);
         }
 
         @Override
