@@ -56,6 +56,29 @@ final class StressPixmaps {
         }
     }
 
+    /**
+     * As {@link #readAndClose}, but through {@code getArgb} alone, so that the lease never makes an
+     * arena or a view: the lease's own check is all that stands between the read and freed memory.
+     */
+    static int readPixelsAndClose(PixmapLease lease) {
+        if (lease == null) {
+            return MISS;
+        }
+        try (lease) {
+            Pixmap pixmap = lease.pixmap();
+            int first = pixmap.getArgb(0, 0);
+            boolean uniform = true;
+            for (int x = 0; x < BYTES; x++) {
+                int argb = pixmap.getArgb(x, 0);
+                if ((byte) argb == TestAllocator.POISON) {
+                    return FREED;
+                }
+                uniform &= argb == first;
+            }
+            return uniform ? idOf((byte) first) : TORN;
+        }
+    }
+
     /** Whether {@code e} is the documented refusal of a closed cache, not some other state error. */
     static boolean isCacheClosed(IllegalStateException e) {
         return e.getMessage() != null && e.getMessage().startsWith("the cache is closed");

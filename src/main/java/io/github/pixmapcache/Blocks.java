@@ -3,7 +3,6 @@ package io.github.pixmapcache;
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.jfr.CacheEvents;
 import io.github.pixmapcache.internal.memory.NativeAllocator;
-import io.github.pixmapcache.internal.memory.NativeMemory;
 import io.github.pixmapcache.internal.stats.StatsCounter;
 
 /**
@@ -50,13 +49,11 @@ final class Blocks {
 
     /** A new block holding a copy of {@code pixmap}. */
     long copy(Pixmap pixmap) {
-        if (!pixmap.segment().scope().isAlive()) {
-            throw new IllegalStateException("the memory of " + pixmap + " is already released");
-        }
+        pixmap.requireReadable();  // before the allocation: a released pixmap costs nothing
         long bytes = pixmap.byteSize();
         long address = allocate(bytes);
         try {
-            NativeMemory.copy(pixmap.segment(), address);  // fails if released meanwhile, or confined elsewhere
+            pixmap.copyTo(address);  // fails if released meanwhile, or confined elsewhere
             return address;
         } catch (RuntimeException | Error e) {
             allocator.free(address, bytes);

@@ -5,6 +5,7 @@ import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.jfr.CacheEvents;
 import io.github.pixmapcache.internal.jfr.SharedLeaseCloseEvent;
 import io.github.pixmapcache.internal.leak.LeakDetector;
+import io.github.pixmapcache.internal.memory.NativeMemory;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -12,61 +13,72 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One protection of an entry (a hazard slot or a counted reference, its {@code guard}), and the
- * arena that scopes the read-only view handed out under it. Closing the arena kills the view and
- * everything derived from it before the protection is dropped, so no view ever outlives the
- * memory behind it. A lease knows only its entry and its {@link LeaseContext} (the
- * {@link Reclaimer} that frees it, the {@link LeakDetector} that may watch it, and the cache only
- * as the name in its JFR events); it never calls the cache.
+ * One protection of an entry (a hazard slot or a counted reference, its {@code guard}) and the
+ * read-only pixmap handed out under it, in one object: the lease is its own {@link #pixmap()}. A
+ * lease knows only its entry and its {@link LeaseContext} (the {@link Reclaimer} that frees it, the
+ * {@link LeakDetector} that may watch it, and the cache only as the name in its JFR events); it
+ * never calls the cache.
+ *
+ * <p>Views ({@link #segment()}, and slices and buffers of it) live in an arena of the lease. Closing
+ * it kills them before the protection is dropped, so no view ever outlives the memory behind it.
  */
-abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease.Shared {
+abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.Confined, Lease.Shared {
     private final LeaseContext context;
     private final Entry entry;
     private final int guard;
-    private final Arena scope;
-    private final Pixmap pixmap;
 
-    /**
-     * Takes over the protection {@code guard} of {@code entry}, which the caller holds; {@code me}
-     * is the acquiring thread's state, whose random draw decides whether the lease is tracked.
-     */
-    private Lease(LeaseContext context, Entry entry, int guard, Arena scope, ThreadState me) {
+    /** Takes over the protection {@code guard} of {@code entry}, which the caller holds. */
+    private Lease(LeaseContext context, Entry entry, int guard) {
+        super(null, entry.width(), entry.height(), entry.format());
         this.context = context;
         this.entry = entry;
         this.guard = guard;
-        this.scope = scope;
-        // A sampled lease's scope carries a leak watch; the release captures the protection only.
-        LeakDetector leaks = context.leaks();
-        Consumer<MemorySegment> leakWatch = leaks.sample(me) ? leaks.track(() -> context.reclaimer().release(entry, guard), entry) : null;
-        this.pixmap = Pixmap.viewOf(entry, scope, leakWatch);
     }
 
     @Override
     public final Pixmap pixmap() {
-        if (!scope.scope().isAlive()) {
+        if (!isOpen()) {
             throw closed();
         }
-        return pixmap;
+        return this;
     }
 
     @Override
     public final PixmapLease share() {
-        // This lease's protection is still held if its scope is alive, so the entry cannot be freed
-        // before the new count is in; if it was closed meanwhile, the pin fails on a freed entry.
-        if (!scope.scope().isAlive() || !entry.pinUnlessFreed()) {
+        // This lease's protection is still held if it is open, so the entry cannot be freed before
+        // the new count is in; if it was closed meanwhile, the pin fails on a freed entry.
+        if (!isOpen() || !entry.pinUnlessFreed()) {
             throw closed();
         }
         return new Shared(context, entry, ThreadState.current());
     }
 
-    /** Kills the view, then drops the protection; the order is what makes a leaked segment harmless. */
-    final void closeScopeAndRelease() {
-        scope.close();  // also ends leak tracking: the watch runs as one of the scope's close actions
-        context.reclaimer().release(entry, guard);
+    /** {@return whether this lease still holds its protection}; exact on the thread that may close it. */
+    abstract boolean isOpen();
+
+    /**
+     * {@return a new leak watch on the protection {@code guard} of {@code entry}, to attach to the
+     * view's arena of a lease the detector sampled}; it captures the protection only, never the
+     * lease. Static, so that the lease does not escape into the rare tracking branch and escape
+     * analysis can still remove it.
+     */
+    static Consumer<MemorySegment> leakWatch(LeaseContext context, Entry entry, int guard) {
+        Reclaimer reclaimer = context.reclaimer();
+        return context.leaks().track(() -> reclaimer.release(entry, guard), entry);
     }
 
-    final boolean isOpen() {
-        return scope.scope().isAlive();
+    /** {@return a read-only view of {@code entry}'s pixels that dies with {@code scope}; {@code onClose} runs when it closes} */
+    static MemorySegment viewIn(Entry entry, Arena scope, Consumer<MemorySegment> onClose) {
+        return NativeMemory.rescoped(entry.base(), scope, onClose);  // one segment, also without escape analysis
+    }
+
+    final Entry entry() {
+        return entry;
+    }
+
+    /** Drops the protection; the caller has killed every view first. */
+    final void release() {
+        context.reclaimer().release(entry, guard);
     }
 
     @Override
@@ -74,39 +86,147 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
         return getClass().getSimpleName() + "Lease[" + entry + (isOpen() ? "" : ", closed") + "]";
     }
 
-    private IllegalStateException closed() {
+    final IllegalStateException closed() {
         return new IllegalStateException("the lease is closed: " + this);
     }
 
     /**
-     * Only the thread that made it may read its view or close it: the view lives in a confined
-     * arena (about 10 ns). Closing from another thread throws {@link WrongThreadException} and
-     * changes nothing.
+     * Only the thread that made it may read its pixels or close it; another thread's access or close
+     * throws {@link WrongThreadException} and changes nothing.
+     *
+     * <p><b>The lazy scope.</b> An untracked lease has no arena: its accessors ({@code getArgb},
+     * {@code contentEquals}, copies) check the owner themselves and read the block by address, which
+     * the protection keeps allocated while the lease is open on this thread. The arena (80 bytes) and
+     * the view (40) are made on the first {@link #segment()}, and closed with the lease, so every view
+     * handed out still dies by the FFM runtime's own check. A leak-tracked lease makes them at once,
+     * its watch a close action of the arena: then the lease (through its arena) and every view (through
+     * the arena's session) keep the watch reachable, and the pin is released only when all are gone.
      */
     static final class Confined extends Lease {
+        /** The acquiring thread while open, null once closed; written by that thread only. */
+        private Thread owner;
+        /** The arena of the views: null until the first segment(), or from the start if leak-tracked. */
+        private Arena scope;
+
         /** {@code guard} is a hazard slot this thread claimed, or {@link Reclaimer#COUNTED}. */
         Confined(LeaseContext context, Entry entry, int guard, ThreadState me) {
-            super(context, entry, guard, Arena.ofConfined(), me);
+            super(context, entry, guard);
+            this.owner = Thread.currentThread();
+            if (context.leaks().sample(me)) {  // the rare branch calls out with values only, so the lease can still be scalar-replaced
+                Arena arena = Arena.ofConfined();
+                scope = arena;
+                attach(viewIn(entry, arena, leakWatch(context, entry, guard)));
+            }
+        }
+
+        @Override
+        public MemorySegment segment() {
+            requireReadable();
+            MemorySegment view = view();
+            if (view == null) {
+                Arena arena = Arena.ofConfined();
+                scope = arena;
+                view = viewIn(entry(), arena, null);
+                attach(view);
+            }
+            return view;
+        }
+
+        @Override
+        MemorySegment readable() {
+            requireReadable();
+            return NativeMemory.everything();  // the check above is what keeps the block allocated
+        }
+
+        @Override
+        long origin() {
+            return entry().address();
+        }
+
+        @Override
+        MemorySegment writable() {
+            requireReadable();
+            throw new IllegalArgumentException("a leased pixmap is read-only: " + this);
+        }
+
+        @Override
+        void requireReadable() {
+            Thread current = owner;
+            if (current != Thread.currentThread()) {
+                throw current == null ? closed() : confinedTo(current);
+            }
+        }
+
+        @Override
+        boolean isOpen() {
+            return owner != null;
         }
 
         @Override
         public void close() {
-            if (isOpen()) {
-                closeScopeAndRelease();
+            Thread current = owner;
+            if (current != Thread.currentThread()) {
+                if (current == null) {
+                    return;  // closed already
+                }
+                throw confinedTo(current);
             }
+            if (scope != null) {
+                scope.close();  // kills every view; runs the leak watch, if any. Throws, changing nothing, if a view is in a native call
+            }
+            owner = null;  // every accessor throws from here on
+            release();
+        }
+
+        private WrongThreadException confinedTo(Thread current) {
+            return new WrongThreadException("the lease is confined to thread \"" + current.getName()
+                    + "\", accessed from \"" + Thread.currentThread().getName() + "\": " + this);
         }
     }
 
     /**
      * Any thread may read and close it; closing is a handshake with every thread. Always a counted
-     * reference: a hazard slot belongs to the stripe of the thread that claimed it.
+     * reference: a hazard slot belongs to the stripe of the thread that claimed it. Its view is made
+     * at once, and every access goes through it, so the FFM runtime checks each one against a
+     * concurrent close.
      */
     static final class Shared extends Lease {
+        private final Arena scope = Arena.ofShared();
+        private final MemorySegment view;
         private final AtomicBoolean closing = new AtomicBoolean();
 
         /** Takes over a counted reference to {@code entry}. */
         Shared(LeaseContext context, Entry entry, ThreadState me) {
-            super(context, entry, Reclaimer.COUNTED, Arena.ofShared(), me);
+            super(context, entry, Reclaimer.COUNTED);
+            this.view = viewIn(entry, scope, context.leaks().sample(me) ? leakWatch(context, entry, Reclaimer.COUNTED) : null);
+        }
+
+        @Override
+        public MemorySegment segment() {
+            requireReadable();
+            return view;
+        }
+
+        @Override
+        MemorySegment readable() {
+            return view;
+        }
+
+        @Override
+        MemorySegment writable() {
+            return view;
+        }
+
+        @Override
+        void requireReadable() {
+            if (!isOpen()) {
+                throw closed();
+            }
+        }
+
+        @Override
+        boolean isOpen() {
+            return scope.scope().isAlive();
         }
 
         @Override
@@ -116,7 +236,8 @@ abstract sealed class Lease implements PixmapLease permits Lease.Confined, Lease
             }
             try {
                 SharedLeaseCloseEvent handshake = CacheEvents.sharedCloseStarted();
-                closeScopeAndRelease();
+                scope.close();  // kills every view on every thread; ends leak tracking
+                release();
                 CacheEvents.sharedCloseEnded(handshake, super.context.owner(), super.entry.byteSize());
             } catch (IllegalStateException busy) {  // a segment of the view is in a native call
                 closing.set(false);

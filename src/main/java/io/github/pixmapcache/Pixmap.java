@@ -6,6 +6,7 @@ import io.github.pixmapcache.internal.pixels.Argb;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
 import java.nio.ByteOrder;
 import java.util.function.Consumer;
 
@@ -15,8 +16,12 @@ import java.util.function.Consumer;
  * <p>A pixmap is only a view: its memory belongs to the arena that allocated it, or to the cache
  * lease that handed it out, and every access fails with {@link IllegalStateException} once that
  * owner has let go. Pixmaps are not thread-safe for concurrent writes.
+ *
+ * <p>A pixmap from a lease is that lease itself (one object, so that a find allocates one): its
+ * accessors check the lease before they touch the pixels, and it makes its {@link #segment()} only
+ * when asked.
  */
-public final class Pixmap {
+public sealed class Pixmap permits Lease {
     /** Every pixel buffer starts on a cache line. */
     static final long ALIGNMENT = 64;
     /** Rows start on a 4-byte boundary (Qt's scanline rule). */
@@ -24,12 +29,14 @@ public final class Pixmap {
     /** A 4-byte pixel read so that the bytes B,G,R,A give 0xAARRGGBB. */
     private static final ValueLayout.OfInt PIXEL_32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private final MemorySegment segment;
+    /** The pixels; in a confined lease null until {@link #segment()} is first asked for (see {@link Lease}). */
+    private MemorySegment segment;
     private final int width;
     private final int height;
     private final PixelFormat format;
 
-    private Pixmap(MemorySegment segment, int width, int height, PixelFormat format) {
+    /** {@code segment}: the pixels, or null for a lease that makes its view when asked (then {@link #attach}). */
+    Pixmap(MemorySegment segment, int width, int height, PixelFormat format) {
         this.segment = segment;
         this.width = width;
         this.height = height;
@@ -73,6 +80,62 @@ public final class Pixmap {
                 entry.width(), entry.height(), entry.format());
     }
 
+    /** Sets the view a lease made on demand; only the lease's own thread calls it, once. */
+    final void attach(MemorySegment view) {
+        this.segment = view;
+    }
+
+    /** {@return the view made so far: the pixels, or null in a lease that has made none} */
+    final MemorySegment view() {
+        return segment;
+    }
+
+    /**
+     * {@return the segment this pixmap's own accessors read through, with offsets from
+     * {@link #origin()}}, after checking that the calling thread may read the pixels now. A plain
+     * pixmap's segment checks itself on every access; a lease overrides this with its own check.
+     *
+     * @throws IllegalStateException if the pixels are released (a closed lease)
+     * @throws WrongThreadException if the pixels are confined to another thread
+     */
+    MemorySegment readable() {
+        return segment;
+    }
+
+    /** {@return where pixel 0 lies in {@link #readable()}: 0, or a lease's block address} */
+    long origin() {
+        return 0;
+    }
+
+    /**
+     * {@return the segment writes go through, offsets from 0}, after the same check as
+     * {@link #readable()}.
+     *
+     * @throws IllegalArgumentException if the pixmap is read-only (a leased pixmap)
+     */
+    MemorySegment writable() {
+        return segment;
+    }
+
+    /**
+     * Throws unless the calling thread may read the pixels now; called before work that would be
+     * wasted on released pixels (a copy's allocation).
+     *
+     * @throws IllegalStateException if the pixels are released
+     * @throws WrongThreadException if a lease's pixels are confined to another thread
+     */
+    void requireReadable() {
+        if (!segment.scope().isAlive()) {
+            throw new IllegalStateException("the memory of " + this + " is already released");
+        }
+    }
+
+    /** Copies every byte of the pixels into the block of {@link #byteSize()} bytes at {@code address}. */
+    final void copyTo(long address) {
+        NativeMemory.copy(readable(), origin(), byteSize(), address);
+        Reference.reachabilityFence(this);  // a leak-tracked lease must not be collected mid-copy
+    }
+
     /** Bytes per row: width times bytes per pixel, rounded up to a multiple of 4. */
     static long strideOf(int width, PixelFormat format) {
         long packed = (long) width * format.bytesPerPixel();
@@ -101,10 +164,15 @@ public final class Pixmap {
 
     /** {@return {@code stride() * height()}: the bytes the pixels take, and what a cache charges for them} */
     public long byteSize() {
-        return segment.byteSize();
+        return stride() * height;  // what every constructor's segment holds (Require.pixmapBytes)
     }
 
-    /** {@return the pixels; the segment dies with whatever owns them} */
+    /**
+     * {@return the pixels; the segment dies with whatever owns them}
+     *
+     * @throws IllegalStateException if this is the pixmap of a closed lease
+     * @throws WrongThreadException if this is the pixmap of a confined lease of another thread
+     */
     public MemorySegment segment() {
         return segment;
     }
@@ -116,14 +184,19 @@ public final class Pixmap {
      * @param y the row, from 0 (top)
      * @throws IndexOutOfBoundsException if (x, y) is outside the image
      * @throws IllegalStateException if the pixmap's memory has been released
+     * @throws WrongThreadException if this is the pixmap of a confined lease of another thread
      */
     public int getArgb(int x, int y) {
         long offset = offsetOf(x, y);
-        return switch (format) {
-            case BGRA_8888_PRE -> Argb.unpremultiply(segment.get(PIXEL_32, offset));
-            case RGBA_8888 -> Argb.swapRedBlue(segment.get(PIXEL_32, offset));
-            case GRAY_8 -> Argb.fromGray(Byte.toUnsignedInt(segment.get(ValueLayout.JAVA_BYTE, offset)));
+        MemorySegment pixels = readable();
+        offset += origin();
+        int argb = switch (format) {
+            case BGRA_8888_PRE -> Argb.unpremultiply(pixels.get(PIXEL_32, offset));
+            case RGBA_8888 -> Argb.swapRedBlue(pixels.get(PIXEL_32, offset));
+            case GRAY_8 -> Argb.fromGray(Byte.toUnsignedInt(pixels.get(ValueLayout.JAVA_BYTE, offset)));
         };
+        Reference.reachabilityFence(this);  // a leak-tracked lease must not be collected mid-read
+        return argb;
     }
 
     /**
@@ -139,10 +212,11 @@ public final class Pixmap {
      */
     public void setArgb(int x, int y, int argb) {
         long offset = offsetOf(x, y);
+        MemorySegment pixels = writable();
         if (format == PixelFormat.GRAY_8) {
-            segment.set(ValueLayout.JAVA_BYTE, offset, (byte) Argb.gray(argb));
+            pixels.set(ValueLayout.JAVA_BYTE, offset, (byte) Argb.gray(argb));
         } else {
-            segment.set(PIXEL_32, offset, encode32(argb));
+            pixels.set(PIXEL_32, offset, encode32(argb));
         }
     }
 
@@ -154,15 +228,16 @@ public final class Pixmap {
      * @throws IllegalArgumentException if the pixmap is read-only (a leased pixmap)
      */
     public void fill(int argb) {
+        MemorySegment pixels = writable();
         if (format == PixelFormat.GRAY_8) {
-            segment.fill((byte) Argb.gray(argb));
+            pixels.fill((byte) Argb.gray(argb));
             return;
         }
         // 4-byte rows are never padded: write one pixel, then double the filled prefix.
-        segment.set(PIXEL_32, 0, encode32(argb));
-        long size = segment.byteSize();
+        pixels.set(PIXEL_32, 0, encode32(argb));
+        long size = pixels.byteSize();
         for (long filled = PIXEL_32.byteSize(); filled < size; filled *= 2) {
-            MemorySegment.copy(segment, 0, segment, filled, Math.min(filled, size - filled));
+            MemorySegment.copy(pixels, 0, pixels, filled, Math.min(filled, size - filled));
         }
     }
 
@@ -173,19 +248,30 @@ public final class Pixmap {
      * @param other the pixmap to compare with
      * @throws NullPointerException if {@code other} is null
      * @throws IllegalStateException if either pixmap's memory has been released
+     * @throws WrongThreadException if either is the pixmap of a confined lease of another thread
      */
     public boolean contentEquals(Pixmap other) {
         Require.notNull("other", other);
         if (width != other.width || height != other.height || format != other.format) {
             return false;
         }
+        boolean equal = sameRows(readable(), origin(), other.readable(), other.origin());
+        Reference.reachabilityFence(this);  // leak-tracked leases must not be collected mid-compare
+        Reference.reachabilityFence(other);
+        return equal;
+    }
+
+    /** Whether the visible bytes of each row match, the rows starting at {@code at} and {@code otherAt}. */
+    private boolean sameRows(MemorySegment pixels, long at, MemorySegment otherPixels, long otherAt) {
         long stride = stride();
+        long bytes = byteSize();
         long rowBytes = (long) width * format.bytesPerPixel();
         if (rowBytes == stride) {
-            return MemorySegment.mismatch(segment, 0, byteSize(), other.segment, 0, other.byteSize()) < 0;
+            return MemorySegment.mismatch(pixels, at, at + bytes, otherPixels, otherAt, otherAt + bytes) < 0;
         }
-        for (long row = 0; row < byteSize(); row += stride) {
-            if (MemorySegment.mismatch(segment, row, row + rowBytes, other.segment, row, row + rowBytes) >= 0) {
+        for (long row = 0; row < bytes; row += stride) {
+            if (MemorySegment.mismatch(pixels, at + row, at + row + rowBytes,
+                    otherPixels, otherAt + row, otherAt + row + rowBytes) >= 0) {
                 return false;
             }
         }

@@ -2,6 +2,7 @@ package io.github.pixmapcache.bench;
 
 import io.github.pixmapcache.PixmapCache;
 import io.github.pixmapcache.PixmapLease;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,6 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       caller: the lease always escapes, so this is the allocation without escape analysis.
  *   <li>{@code held}: a lease kept in a field until the next operation replaces it (two leases
  *       open for a moment, as in a renderer that keeps the current frame's pixmap).
+ *   <li>{@code segment}: the helper, reading the byte through {@code segment()}: the one shape that
+ *       makes the lease's arena and view (with escape analysis off, the lease plus 120 bytes).
  *   <li>{@code read}: {@code read(key, reader)} with a capturing lambda: no lease at all; the
  *       scope, view and lambda may be removed by escape analysis where the read inlines.
  * </ul>
@@ -110,6 +113,11 @@ public class FindShapesBenchmark {
     }
 
     @Benchmark
+    public byte segment(Workload workload, Keys keys, KeyCursor cursor, Filled.Ours cached) {
+        return byteOf(cached.cache, keys.next(workload, cursor), workload.dataset().probeOffset());
+    }
+
+    @Benchmark
     public int read(Workload workload, Keys keys, KeyCursor cursor, Filled.Ours cached) {
         int probe = workload.dataset().probe();
         return cached.cache.read(keys.next(workload, cursor), pixmap -> pixmap.getArgb(probe, probe));
@@ -134,6 +142,13 @@ public class FindShapesBenchmark {
     private static int pixelOf(PixmapCache<String> cache, String name, int probe) {
         try (PixmapLease lease = cache.find(name)) {
             return lease.pixmap().getArgb(probe, probe);
+        }
+    }
+
+    /** The helper, through the segment: the lease makes its arena and view. */
+    private static byte byteOf(PixmapCache<String> cache, String name, long offset) {
+        try (PixmapLease lease = cache.find(name)) {
+            return lease.pixmap().segment().get(ValueLayout.JAVA_BYTE, offset);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.github.pixmapcache.internal.index;
 
 import io.github.pixmapcache.PixelFormat;
+import io.github.pixmapcache.internal.memory.NativeMemory;
 import io.github.pixmapcache.internal.policy.PolicyEntry;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -48,6 +50,12 @@ public final class Entry implements PolicyEntry<Entry> {
     private final int width;
     private final int height;
     private final PixelFormat format;
+    /**
+     * A read-only, unscoped segment of the block, made when a lease first asks for a view of it and
+     * kept, so that every later view is one segment; never handed out. Racing makers store equal
+     * segments, whose fields are final, so a plain field is enough.
+     */
+    private MemorySegment base;
 
     /**
      * Counted references (the creator's or the cache's, plus one per counted lease), with
@@ -112,6 +120,19 @@ public final class Entry implements PolicyEntry<Entry> {
 
     public PixelFormat format() {
         return format;
+    }
+
+    /**
+     * {@return a read-only segment of the block with no lifetime, to be rescoped to a lease's arena}
+     * Call only under a protection of this entry; never hand it out.
+     */
+    public MemorySegment base() {
+        MemorySegment made = base;
+        if (made == null) {
+            made = NativeMemory.readOnlyBlock(address, byteSize);
+            base = made;
+        }
+        return made;
     }
 
     /** Adds a counted reference unless the entry is retired: the pin of a reader that found it. */

@@ -31,7 +31,10 @@ public final class NativeMemory {
                 critical);
     }
 
-    /** All of memory, read-only and without a lifetime: only ever sliced and rescoped, never handed out. */
+    /**
+     * All of memory, read-only and without a lifetime: sliced and rescoped for views, and read
+     * through by the accessors of a lease that checked the lease themselves; never handed out.
+     */
     private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE).asReadOnly();
 
     private NativeMemory() {}
@@ -57,9 +60,36 @@ public final class NativeMemory {
         return EVERYTHING.asSlice(address, byteSize).reinterpret(scope, onClose);
     }
 
-    /** Copies all of {@code source} into the cache-owned block at {@code address}. */
-    public static void copy(MemorySegment source, long address) {
-        MemorySegment.copy(source, 0, unscoped(address, source.byteSize()), 0, source.byteSize());
+    /**
+     * All of memory, read-only, with no lifetime and no bounds but the address space: for the
+     * library's own pixel accessors on a lease that has no view yet. The caller must have checked,
+     * on the thread that reads, that the lease is open and confined to that thread (so the block
+     * cannot be freed during the read), must bound every offset by the block itself, and must keep
+     * the lease reachable until the read is done. It never reaches a user.
+     */
+    public static MemorySegment everything() {
+        return EVERYTHING;
+    }
+
+    /**
+     * {@return a read-only segment of the {@code byteSize} bytes at {@code address}, with no
+     * lifetime}: the base of a block that {@link #rescoped} turns into views, never itself handed out.
+     */
+    public static MemorySegment readOnlyBlock(long address, long byteSize) {
+        return EVERYTHING.asSlice(address, byteSize);
+    }
+
+    /**
+     * {@return a view of {@code base} that lives exactly as long as {@code scope}}, as
+     * {@link #readOnlyView}, in one segment; {@code onClose}, if not null, runs when the arena closes.
+     */
+    public static MemorySegment rescoped(MemorySegment base, Arena scope, Consumer<MemorySegment> onClose) {
+        return base.reinterpret(scope, onClose);
+    }
+
+    /** Copies {@code byteSize} bytes of {@code source} from {@code offset} into the cache-owned block at {@code address}. */
+    public static void copy(MemorySegment source, long offset, long byteSize, long address) {
+        MemorySegment.copy(source, offset, unscoped(address, byteSize), 0, byteSize);
     }
 
     /** Zeroes {@code byteSize} bytes of the cache-owned block at {@code address}. */
