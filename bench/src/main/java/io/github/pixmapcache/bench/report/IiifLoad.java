@@ -235,11 +235,21 @@ final class IiifLoad {
 
     private XYChart rateChart() {
         XYChart chart = chart("IIIF load: requests per second during the run", "requests/s (log scale)");
+        double lowest = Double.MAX_VALUE;
+        double highest = 0;
         for (String name : List.of("cached", "per-request")) {
             Run run = run(name);
-            add(chart, "--cache " + run.summary().get("cache"), run.rate(), name.equals("cached") ? PIXMAP : NONE, true);
+            // A log axis refuses 0: a bin in which no request was sent (all waiting on decodes) is drawn at 0.1.
+            List<double[]> rate = run.rate().stream().map(point -> new double[] {point[0], Math.max(point[1], 0.1)}).toList();
+            add(chart, "--cache " + run.summary().get("cache"), rate, name.equals("cached") ? PIXMAP : NONE, true);
+            lowest = Math.min(lowest, min(rate));
+            highest = Math.max(highest, max(rate));
         }
+        // Whole decades around the data, so that the axis has labels even when the data spans less than one.
+        double floor = Math.floor(Math.log10(lowest));
         chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisMin(Math.pow(10, floor));
+        chart.getStyler().setYAxisMax(Math.pow(10, Math.max(floor + 1, Math.ceil(Math.log10(highest)))));
         return chart;
     }
 
