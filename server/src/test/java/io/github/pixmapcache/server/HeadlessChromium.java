@@ -213,9 +213,14 @@ final class HeadlessChromium {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             socket.abort();
-            stop(process);
+            try {
+                stop(process);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
 
         private static <T> T await(CompletionStage<T> stage, String what) throws InterruptedException {
