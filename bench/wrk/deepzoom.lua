@@ -1,7 +1,10 @@
 -- OpenSeadragon deep-zoom sessions over IIIF, replayed: for each of IMAGES images (photo-00 ...,
 -- WIDTHxHEIGHT), info.json, then the 512-pixel tiles of a 1024x768 window around a random point at
 -- scale factors 16, 8, 4, 2 and 1, as the viewer asks for them zooming in. Every wrk thread walks
--- the same list from the start, round and round.
+-- the same list from the start, round and round. Besides wrk's summary (RESULT), done() prints the
+-- requests sent in each second of the clock (SENT epoch-second count, all threads together), so that a
+-- run's rate can be followed over time; counting in request() adds no response hook, whose body
+-- copies would slow wrk down.
 local images = tonumber(os.getenv("IMAGES") or "20")
 local W = tonumber(os.getenv("WIDTH") or "6000")
 local H = tonumber(os.getenv("HEIGHT") or "4000")
@@ -26,13 +29,31 @@ for i = 0, images - 1 do
   end
 end
 local n = 0
+sent = {}   -- this thread's requests by second of the clock: global, so that done() can read it
 request = function()
   n = n % #paths + 1
+  local second = os.time()
+  sent[second] = (sent[second] or 0) + 1
   return wrk.format("GET", paths[n])
+end
+local threads = {}
+setup = function(thread)
+  table.insert(threads, thread)
 end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT requests=%d errors=%d seconds=%.1f rps=%.1f p50ms=%.1f p90ms=%.1f p99ms=%.1f maxms=%.1f paths=%d\n",
     summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
     summary.duration / 1e6, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
     latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000, #paths))
+  local total, seconds = {}, {}
+  for _, thread in ipairs(threads) do
+    for second, count in pairs(thread:get("sent")) do
+      if not total[second] then table.insert(seconds, second) end
+      total[second] = (total[second] or 0) + count
+    end
+  end
+  table.sort(seconds)
+  for _, second in ipairs(seconds) do
+    io.write(string.format("SENT %d %d\n", second, total[second]))
+  end
 end

@@ -11,7 +11,7 @@ import java.awt.image.DataBufferInt;
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -19,12 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link PixmapIO#toBufferedImage} and {@link PixmapIO#copyFrom}: exact where the formats allow. */
 class BufferedImageBridgeTest {
+    @AutoClose
     private final Arena arena = Arena.ofConfined();
-
-    @AfterEach
-    void closeArena() {
-        arena.close();
-    }
 
     /** Every premultiplied value of every alpha: the image's ints are the pixmap's bytes, and back. */
     @Test

@@ -1,5 +1,6 @@
 package io.github.pixmapcache.imageio;
 
+import static io.github.pixmapcache.imageio.Messages.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +28,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,16 +42,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (written by ImageIO in the test, and files from other encoders), subsampling, and bad input.
  */
 class DecodeTest {
+    @AutoClose
     private final Arena arena = Arena.ofConfined();
     private final ArenaAllocator allocator = new ArenaAllocator(arena);
 
     @TempDir
     Path directory;
-
-    @AfterEach
-    void closeArena() {
-        arena.close();
-    }
 
     // ------------------------------------------------------------------ round trips
 
@@ -432,10 +429,5 @@ class DecodeTest {
             }
             assertTrue(decoded.contentEquals(expected), what);
         }
-    }
-
-    private static void assertMessage(String expectedPart, Throwable thrown) {
-        assertTrue(String.valueOf(thrown.getMessage()).contains(expectedPart),
-                "'" + thrown.getMessage() + "' should contain '" + expectedPart + "'");
     }
 }

@@ -1,5 +1,6 @@
 package io.github.pixmapcache.imageio;
 
+import static io.github.pixmapcache.imageio.Messages.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +25,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,16 +37,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code EOFException} for a short BMP.
  */
 class HostileFilesTest {
+    @AutoClose
     private final Arena arena = Arena.ofConfined();
     private final ArenaAllocator allocator = new ArenaAllocator(arena);
 
     @TempDir
     Path directory;
-
-    @AfterEach
-    void closeArena() {
-        arena.close();
-    }
 
     // ------------------------------------------------------------------ TIFF
 
@@ -242,10 +239,5 @@ class HostileFilesTest {
         }
         assertTrue(PixmapIO.read(new ByteArrayInputStream(bmp), allocator, ReadOptions.defaults()
                 .withFormat(PixelFormat.RGBA_8888)).getArgb(5, 5) == 0xFF123456);
-    }
-
-    private static void assertMessage(String expectedPart, Throwable thrown) {
-        assertTrue(String.valueOf(thrown.getMessage()).contains(expectedPart),
-                "'" + thrown.getMessage() + "' should contain '" + expectedPart + "'");
     }
 }

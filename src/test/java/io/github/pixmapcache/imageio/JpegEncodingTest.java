@@ -11,7 +11,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -19,12 +19,8 @@ import javax.imageio.ImageIO;
 
 /** {@link PixmapIO#writeJpeg}: regions of any format, quality, gray, alpha dropped. */
 class JpegEncodingTest {
+    @AutoClose
     private final Arena arena = Arena.ofConfined();
-
-    @AfterEach
-    void closeArena() {
-        arena.close();
-    }
 
     @ParameterizedTest
     @EnumSource(PixelFormat.class)

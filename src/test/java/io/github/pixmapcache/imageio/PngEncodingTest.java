@@ -1,5 +1,6 @@
 package io.github.pixmapcache.imageio;
 
+import static io.github.pixmapcache.imageio.Messages.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,7 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.apache.commons.imaging.Imaging;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,12 +32,8 @@ class PngEncodingTest {
     /** Bytes 25 of a PNG file: the IHDR color type. */
     private static final int COLOR_TYPE_OFFSET = 25;
 
+    @AutoClose
     private final Arena arena = Arena.ofConfined();
-
-    @AfterEach
-    void closeArena() {
-        arena.close();
-    }
 
     @ParameterizedTest
     @EnumSource(PixelFormat.class)
@@ -315,10 +312,5 @@ class PngEncodingTest {
     private static void assertArrayEqualsAsPng(byte[] expected, byte[] actual) {
         org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual,
                 "a region encodes to the same file as the same pixels in a pixmap of their own");
-    }
-
-    private static void assertMessage(String expectedPart, Throwable thrown) {
-        assertTrue(thrown.getMessage().contains(expectedPart),
-                "'" + thrown.getMessage() + "' should contain '" + expectedPart + "'");
     }
 }

@@ -99,6 +99,7 @@ public final class Report {
         footprint();
         imageIo();
         out.append(ServerLoad.section(results, output));
+        out.append(IiifLoad.section(results, output));
         out.append(FleetLoad.section(results));
         return out.toString();
     }
