@@ -2,6 +2,7 @@ package io.github.pixmapcache.bench;
 
 import io.github.pixmapcache.PixmapCache;
 import io.github.pixmapcache.PixmapLease;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,6 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       caller: the lease always escapes, so this is the allocation without escape analysis.
  *   <li>{@code held}: a lease kept in a field until the next operation replaces it (two leases
  *       open for a moment, as in a renderer that keeps the current frame's pixmap).
+ *   <li>{@code segment}: as {@code helper}, reading the pixel through {@code pixmap().segment()}:
+ *       the lease's arena and view are asked for (the issue's 168 B bound).
  *   <li>{@code read}: {@code read(key, reader)} with a capturing lambda: no lease at all; the
  *       scope, view and lambda may be removed by escape analysis where the read inlines.
  * </ul>
@@ -107,6 +110,14 @@ public class FindShapesBenchmark {
         }
         held.lease = next;
         return argb;
+    }
+
+    @Benchmark
+    public int segment(Workload workload, Keys keys, KeyCursor cursor, Filled.Ours cached) {
+        int offset = workload.dataset().probeOffset();
+        try (PixmapLease lease = cached.cache.find(keys.next(workload, cursor))) {
+            return lease.pixmap().segment().get(ValueLayout.JAVA_BYTE, offset);
+        }
     }
 
     @Benchmark
