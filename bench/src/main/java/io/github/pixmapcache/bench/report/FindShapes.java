@@ -143,41 +143,34 @@ final class FindShapes {
     }
 
     private void least(String goal, List<String> shapes, List<String> keySets, double bound, Figure figure) {
-        double least = Double.POSITIVE_INFINITY;
-        String where = "";
-        for (String shape : shapes) {
-            for (String keys : keySets) {
-                double value = figure.of(shape, keys);
-                if (Double.isNaN(value)) {
-                    goal(goal, "not measured: " + shape + ", " + keys + " is not in " + logs, "not measured");
-                    return;
-                }
-                if (value < least) {
-                    least = value;
-                    where = shape + ", " + keys;
-                }
-            }
-        }
-        goal(goal, "least " + f2(least) + "x (" + where + ")", least >= bound ? "yes" : "**no**");
+        check(goal, shapes, keySets, figure, true, bound, "x");
     }
 
     private void most(String goal, List<String> shapes, List<String> keySets, double bound, Figure figure, String unit) {
-        double most = Double.NEGATIVE_INFINITY;
+        check(goal, shapes, keySets, figure, false, bound, unit);
+    }
+
+    /** One goal: the least (or most) figure over the shapes and key sets against its bound. */
+    private void check(String goal, List<String> shapes, List<String> keySets, Figure figure, boolean least,
+            double bound, String unit) {
+        double extreme = least ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
         String where = "";
         for (String shape : shapes) {
             for (String keys : keySets) {
                 double value = figure.of(shape, keys);
                 if (Double.isNaN(value)) {
-                    goal(goal, "not measured: no " + shape + ", " + keys + " with `-prof gc` in " + logs, "not measured");
+                    goal(goal, "not measured: no " + shape + ", " + keys + (least ? "" : " with `-prof gc`") + " in " + logs,
+                            "not measured");
                     return;
                 }
-                if (value > most) {
-                    most = value;
+                if (least ? value < extreme : value > extreme) {
+                    extreme = value;
                     where = shape + ", " + keys;
                 }
             }
         }
-        goal(goal, "most " + f1(most) + unit + " (" + where + ")", most <= bound ? "yes" : "**no**");
+        boolean met = least ? extreme >= bound : extreme <= bound;
+        goal(goal, (least ? "least " + f2(extreme) : "most " + f1(extreme)) + unit + " (" + where + ")", met ? "yes" : "**no**");
     }
 
     private void goal(String goal, String measured, String met) {
