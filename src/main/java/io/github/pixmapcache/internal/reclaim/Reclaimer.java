@@ -36,7 +36,7 @@ import java.util.List;
  * the slot. That is the only way both can miss, and it lasts only until the clear becomes
  * visible, which a processor does within about a microsecond and a context switch at once. So a
  * retirer whose scan sees the entry announced {@linkplain #stillAnnounced rescans} for a while
- * (up to {@value #RESCANS} rereads of the announcing slot) before it defers: a clear in flight shows up, and the retirer
+ * (up to 128 rereads of the announcing slot) before it defers: a clear in flight shows up, and the retirer
  * frees the block itself. A slot still announcing the entry after that belongs to a reader that
  * had not begun to release when the retirement was made: its own release then reads the entry
  * retired and frees it. In the common case (the lease closes after the retirement is visible) the
