@@ -1,6 +1,7 @@
 package io.github.pixmapcache;
 
 import io.github.pixmapcache.internal.concurrent.GuardedBy;
+import io.github.pixmapcache.internal.concurrent.ThreadState;
 import io.github.pixmapcache.internal.index.DeferredReleases;
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.index.KeyTable;
@@ -177,23 +178,75 @@ final class Engine<K> {
     }
 
     /**
-     * Counts a hit by the thread numbered {@code thread} and records the read. A read the buffer
-     * records is counted by it ({@link ReadBuffer#recorded()}, see stats()); only a dropped or
-     * refused one is counted here. A full ring is drained, unless another thread holds the lock.
+     * Protects {@code entry}, just read from the index, with a hazard slot of the calling thread,
+     * number {@code thread} ({@link ThreadState#index()}), and if it is a hit, counts it and records the read: the slot's CAS is the only
+     * atomic on a platform thread (see ReadBuffer: the read is noted before the CAS, settled after).
+     * A virtual thread records in a shared stripe, with a second CAS.
+     *
+     * @return as {@link Reclaimer#tryProtect}
      */
-    void recordHit(Entry entry, int thread) {
+    int protectHit(Entry entry, int thread) {
+        if (!ThreadState.isOwned(thread)) {
+            int guard = reclaimer.tryProtect(entry, thread);
+            if (guard >= 0) {
+                recordShared(entry, thread);
+            }
+            return guard;
+        }
+        long ticket = reads.note(entry, thread);
+        int guard = reclaimer.tryProtect(entry, thread);  // the fence between the note and isCachedNow
+        settle(entry, thread, ticket, guard >= 0);
+        return guard;
+    }
+
+    /** As {@link #protectHit}, with a counted pin: whether {@code entry} was pinned (a hit, counted and recorded). */
+    boolean pinHit(Entry entry, int thread) {
+        if (!ThreadState.isOwned(thread)) {
+            boolean pinned = entry.tryPin();
+            if (pinned) {
+                recordShared(entry, thread);
+            }
+            return pinned;
+        }
+        long ticket = reads.note(entry, thread);
+        boolean pinned = entry.tryPin();  // a CAS when it succeeds: the fence between the note and isCachedNow
+        settle(entry, thread, ticket, pinned);
+        return pinned;
+    }
+
+    /**
+     * Keeps or scrubs a noted read and counts the hit; a read the full ring refused is applied under
+     * the lock, after the ring's, unless another thread holds the lock.
+     */
+    private void settle(Entry entry, int thread, long ticket, boolean hit) {
+        reads.settle(thread, ticket, hit && entry.isCachedNow(), hit);
+        if (hit && ticket < 0) {
+            drainIfFree(entry, thread);
+        }
+    }
+
+    /**
+     * Records a virtual thread's hit in a shared stripe, which counts it
+     * ({@link ReadBuffer#hits()}, see stats()); a dropped or refused read is counted here.
+     */
+    private void recordShared(Entry entry, int thread) {
         switch (reads.offer(entry, thread)) {
             case RECORDED -> { }
             case DROPPED -> stats.recordHit();
             case FULL -> {
                 stats.recordHit();
-                if (lock.tryLock()) {
-                    try {
-                        drainThenApply(entry, thread);
-                    } finally {
-                        lock.unlock();
-                    }
-                }
+                drainIfFree(entry, thread);
+            }
+        }
+    }
+
+    /** Drains the thread's full ring and applies {@code entry}'s read, unless another thread holds the lock. */
+    private void drainIfFree(Entry entry, int thread) {
+        if (lock.tryLock()) {
+            try {
+                drainThenApply(entry, thread);
+            } finally {
+                lock.unlock();
             }
         }
     }
@@ -267,7 +320,7 @@ final class Engine<K> {
         }
 
         CacheStats stats() {
-            return stats.snapshot(size, usedBytes, reads.recorded());
+            return stats.snapshot(size, usedBytes, reads.hits());
         }
 
         /** Sets the budget and evicts down to it. */

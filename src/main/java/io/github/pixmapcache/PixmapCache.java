@@ -63,8 +63,10 @@ public final class PixmapCache<K> implements AutoCloseable {
      *
      * The find path. A hit writes no cache line that another reader writes: the entry is protected
      * by a hazard slot in the calling thread's stripe (Reclaimer, HazardSlots), and the read is
-     * recorded in the thread's own ring of the read buffer, whose CAS also counts the hit (a
-     * LongAdder counts only the reads a ring drops or refuses). Only when
+     * recorded in the thread's own ring of the read buffer with plain stores, noted before the
+     * slot's CAS and settled after it, and the ring counts the hit: one atomic per find (a virtual
+     * thread shares ring stripes with a second CAS; a LongAdder counts only the reads a stripe drops
+     * or a ring refuses). Only when
      * the thread's stripe is full (8 leases held at once) does a find fall back to a counted pin on
      * the entry. find is split so that it compiles small: protectedHit (lookup, protection,
      * counting) compiles on its own, C2 inlines find and the lease constructor into the caller, and
@@ -311,13 +313,8 @@ public final class PixmapCache<K> implements AutoCloseable {
      */
     public <R> R read(K key, Function<? super Pixmap, ? extends R> reader) {
         Require.notNull("reader", reader);
-        int thread = ThreadState.current().index();
-        int guard = protectedHit(key, thread);
-        if (guard >= 0) {
-            return readUnder(reclaimer.protectedEntry(guard), guard, reader);
-        }
-        Entry pinned = guard == Reclaimer.NO_SLOT ? pinnedHit(key, thread) : null;
-        return pinned == null ? null : readUnder(pinned, Reclaimer.COUNTED, reader);
+        Require.notNull("key", key);
+        return readHit(key, false, reader);
     }
 
     /**
@@ -335,12 +332,18 @@ public final class PixmapCache<K> implements AutoCloseable {
      */
     public <R> R read(Key key, Function<? super Pixmap, ? extends R> reader) {
         Require.notNull("reader", reader);
+        requireOwn(key);
+        return readHit(key, true, reader);
+    }
+
+    /** The body of both reads, for a validated {@code key} ({@code anonymous}: a {@link Key}). */
+    private <R> R readHit(Object key, boolean anonymous, Function<? super Pixmap, ? extends R> reader) {
         int thread = ThreadState.current().index();
-        int guard = protectedHit(key, thread);
+        int guard = protectedHit(key, anonymous, thread);
         if (guard >= 0) {
             return readUnder(reclaimer.protectedEntry(guard), guard, reader);
         }
-        Entry pinned = guard == Reclaimer.NO_SLOT ? pinnedHit(key, thread) : null;
+        Entry pinned = guard == Reclaimer.NO_SLOT ? pinnedHit(key, anonymous, thread) : null;
         return pinned == null ? null : readUnder(pinned, Reclaimer.COUNTED, reader);
     }
 
@@ -364,66 +367,61 @@ public final class PixmapCache<K> implements AutoCloseable {
      */
     private int protectedHit(K key, int thread) {
         Require.notNull("key", key);
-        ensureOpen();
-        Entry retired = null;
-        while (true) {
-            Entry entry = engine.keyed(key);
-            if (entry == null || entry == retired) {  // still indexed though retired: a stale mapping, a miss
-                stats.recordMiss();
-                return -1;
-            }
-            int guard = reclaimer.tryProtect(entry, thread);
-            if (guard != Reclaimer.RETIRED) {
-                if (guard >= 0) {
-                    recordHit(entry, thread);
-                }
-                return guard;
-            }
-            retired = entry;  // freed under us, so normally out of the index by now: look again
-        }
+        return protectedHit(key, false, thread);
     }
 
     /** As {@link #protectedHit(Object, int)}, for the entry {@code key} names. */
     private int protectedHit(Key key, int thread) {
         requireOwn(key);
+        return protectedHit(key, true, thread);
+    }
+
+    /** The hit lookup of finds and reads, for a validated {@code key} ({@code anonymous}: a {@link Key}). */
+    private int protectedHit(Object key, boolean anonymous, int thread) {
         ensureOpen();
         Entry retired = null;
         while (true) {
-            Entry entry = entryOf(key);
-            if (entry == null || entry == retired) {
+            Entry entry = indexed(key, anonymous);
+            if (entry == null || entry == retired) {  // still indexed though retired: a stale mapping, a miss
                 stats.recordMiss();
                 return -1;
             }
-            int guard = reclaimer.tryProtect(entry, thread);
+            int guard = engine.protectHit(entry, thread);  // counts and records a hit: one atomic
             if (guard != Reclaimer.RETIRED) {
-                if (guard >= 0) {
-                    recordHit(entry, thread);
-                }
                 return guard;
             }
-            retired = entry;  // freed under us, so its slot is released by now: look again
+            retired = entry;  // freed under us, so normally out of the index (or its slot released) by now: look again
         }
     }
 
     /** The entry under {@code key}, pinned and counted as a hit by thread {@code thread}, or null, counted as a miss. */
     private Entry pinnedHit(K key, int thread) {
-        Entry entry = pinned(key);
-        return entry == null ? recordMiss() : recordHit(entry, thread);
+        return pinnedHit(key, false, thread);
     }
 
     /** The entry {@code key} names, pinned and counted as a hit by thread {@code thread}, or null, counted as a miss. */
     private Entry pinnedHit(Key key, int thread) {
+        return pinnedHit(key, true, thread);
+    }
+
+    private Entry pinnedHit(Object key, boolean anonymous, int thread) {
         Entry unpinnable = null;
         while (true) {
-            Entry entry = entryOf(key);
+            Entry entry = indexed(key, anonymous);
             if (entry == null || entry == unpinnable) {
                 return recordMiss();
             }
-            if (entry.tryPin()) {
-                return recordHit(entry, thread);
+            if (engine.pinHit(entry, thread)) {
+                return entry;
             }
-            unpinnable = entry;  // freed under us, so its slot is released by now: look again
+            unpinnable = entry;  // freed under us, so normally out of the index (or its slot released) by now: look again
         }
+    }
+
+    /** The entry a validated {@code key} names ({@code anonymous}: a {@link Key}), or null; lock-free. */
+    @SuppressWarnings("unchecked")
+    private Entry indexed(Object key, boolean anonymous) {
+        return anonymous ? entryOf((Key) key) : engine.keyed((K) key);
     }
 
     /** The entry under {@code key} with a counted pin, or null; lock-free. */
@@ -446,11 +444,6 @@ public final class PixmapCache<K> implements AutoCloseable {
         Entry entry = engine.anonymous(key.slot, key.generation);
         // The slot may have been reused between the generation check and the read of its entry.
         return entry != null && entry.key() == key ? entry : null;
-    }
-
-    private Entry recordHit(Entry entry, int thread) {
-        engine.recordHit(entry, thread);
-        return entry;
     }
 
     private Entry recordMiss() {

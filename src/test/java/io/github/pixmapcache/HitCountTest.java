@@ -17,18 +17,21 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Hits are counted exactly, though most are counted by the read buffer's rings rather than a
- * counter of their own: through full rings and their drains, rings shared by more threads than
- * there are rings (where a reader can lose the slot and its read is dropped, but never its hit),
- * mutations that drain every ring meanwhile, and reads that are not hits (a waiter's lease on
- * what another caller loaded).
+ * Hits are counted exactly, though most are counted by the read buffer rather than a counter of
+ * their own (a platform thread's own ring counts its hits; a virtual thread's are counted by the
+ * tails of shared stripes): through full rings and their drains, many platform threads each with a
+ * ring, virtual threads sharing more stripes than there are (where a reader can lose the slot and
+ * its read is dropped, but never its hit), mutations that drain every ring meanwhile, and reads
+ * that are not hits (a waiter's lease on what another caller loaded).
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)  // a guard against hangs only
 class HitCountTest {
     private static final int KEYS = 4;
-    /** More threads than the read buffer has rings on a small machine, so that some share one. */
+    /** More threads than the read buffer has shared stripes, so that virtual threads share some. */
     private static final int THREADS = 4 * Runtime.getRuntime().availableProcessors() * 4 + 3;
     private static final int FINDS_PER_THREAD = 20_000;
 
@@ -57,10 +60,11 @@ class HitCountTest {
         assertEquals(1_000, cache.stats().misses());
     }
 
-    @Test
-    void manyThreadsSharingRingsWhileMutationsDrainThemLoseNoHit() throws Exception {
+    @ParameterizedTest(name = "virtual threads: {0}")
+    @ValueSource(booleans = {false, true})
+    void manyThreadsWhileMutationsDrainTheirRingsLoseNoHit(boolean virtual) throws Exception {
         insertKeys();
-        ExecutorService threads = Executors.newFixedThreadPool(THREADS + 1);
+        ExecutorService threads = virtual ? Executors.newVirtualThreadPerTaskExecutor() : Executors.newFixedThreadPool(THREADS + 1);
         CountDownLatch start = new CountDownLatch(1);
         try {
             List<Future<?>> finders = new ArrayList<>();

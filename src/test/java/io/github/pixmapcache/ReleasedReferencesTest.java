@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pixmapcache.internal.policy.ReadBuffer;
 import io.github.pixmapcache.testing.CacheFixture;
 import java.lang.foreign.Arena;
 import java.lang.ref.Reference;
@@ -130,6 +131,96 @@ class ReleasedReferencesTest {
 
         assertEquals(0, stillReachable(released), "keys an idle cache kept after a remove that overlapped a find");
         Reference.reachabilityFence(idle);
+    }
+
+    enum ReaderFate { IDLES_ON_A_PLATFORM_THREAD, DIES, IDLES_ON_A_VIRTUAL_THREAD }
+
+    /**
+     * A platform thread records its reads in a ring of its own with plain stores. A thread that
+     * found an entry and then never calls the cache again (it idles for ever, or it dies) leaves the
+     * read in its ring: the remove must still take it out, so that the key becomes unreachable.
+     */
+    @ParameterizedTest
+    @EnumSource(ReaderFate.class)
+    void aReaderThatNeverComesBackKeepsNothingOfAnEntryRemovedAfterItsFind(ReaderFate fate) throws Exception {
+        cache = caches.cache(EvictionPolicy.LRU, 1 << 20);
+        String key = new String("tile");
+        assertTrue(cache.insert(key, source));
+        WeakReference<?> released = new WeakReference<>(key);
+        String probe = new String(key);  // equal, not the same: the reader holds no reference to the key
+        CountDownLatch found = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        Runnable reader = () -> {
+            findAndClose(cache, probe);  // in a frame of its own: an idle frame would keep the closed lease
+            found.countDown();
+            if (fate != ReaderFate.DIES) {
+                awaitUninterruptibly(finish);
+            }
+        };
+        Thread thread = fate == ReaderFate.IDLES_ON_A_VIRTUAL_THREAD
+                ? Thread.ofVirtual().start(reader) : Thread.ofPlatform().start(reader);
+        try {
+            found.await();
+            if (fate == ReaderFate.DIES) {
+                thread.join();
+            }
+            assertTrue(cache.remove(new String(key)));
+            key = null;
+
+            assertEquals(0, stillReachable(List.of(released)), "the key, kept by the read of a reader that " + fate);
+        } finally {
+            finish.countDown();
+            thread.join();
+        }
+    }
+
+    /**
+     * A dead thread hands its owned number, and with it its read ring in every cache, to the next
+     * platform thread: threads that come and go one after another leave no ring behind each.
+     */
+    @Test
+    void threadsThatComeAndGoLeaveNoReadRingBehind() throws Exception {
+        cache = caches.cache(EvictionPolicy.LRU, 1 << 20);
+        assertTrue(cache.insert("tile", source));
+        int threads = 100;
+        for (int i = 0; i < threads; i++) {
+            Thread reader = Thread.ofPlatform().start(() -> findAndClose(cache, "tile"));
+            reader.join();
+        }
+
+        int rings = readRings(cache);
+        assertTrue(rings <= 2, rings + " read rings after " + threads + " threads that ran one after another");
+        assertEquals(threads, cache.stats().hits(), "the dead threads' hits still count");
+    }
+
+    private static void findAndClose(PixmapCache<String> cache, String key) {
+        try (PixmapLease lease = cache.find(key)) {
+            assertNotNull(lease);
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                // idle on: the test says when
+            }
+        }
+    }
+
+    /** How many per-thread read rings the cache's read buffer holds. */
+    private static int readRings(PixmapCache<?> cache) {
+        try {
+            Field engine = PixmapCache.class.getDeclaredField("engine");
+            engine.setAccessible(true);
+            Field reads = Engine.class.getDeclaredField("reads");
+            reads.setAccessible(true);
+            return ((ReadBuffer<?>) reads.get(engine.get(cache))).ownedRings();
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** Inserts and finds a fresh key "tile", runs {@code departure}, and returns the key's and entry's references. */

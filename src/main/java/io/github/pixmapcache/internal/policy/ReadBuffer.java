@@ -3,21 +3,31 @@ package io.github.pixmapcache.internal.policy;
 import io.github.pixmapcache.internal.concurrent.ThreadState;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
  * Records reads without taking the policy lock, as Caffeine's read buffer does: readers append to
- * one of several small rings (chosen by {@link ThreadState}), and whoever holds the policy lock
- * drains them. Rings are padded apart, so that readers on different rings share no cache line.
+ * small rings, and whoever holds the policy lock drains them.
  *
- * <p>The rings' tails count every recorded read, so a cache counts its hits here as well: one CAS
- * per hit records the read and counts it.
+ * <p><b>Owned rings</b>, one per platform thread (by its owned {@link ThreadState#index()}): the owner is the
+ * only writer, so a read is a plain store of the element and a release store of the tail, no
+ * CAS. The owner notes the read <em>before</em> the atomic that protects the entry ({@link #note}),
+ * and {@linkplain #settle settles} it after: the protection's CAS is the fence that orders the
+ * note before the owner's check that the entry is still cached, so a detaching drain
+ * ({@link #drainAll}) either sees the note or the owner sees the entry gone and scrubs its slot.
+ * A ring is found by the owned number, which a dead thread hands on to the next: rings are never
+ * more than the platform threads alive at once, and what a dead thread left in its ring is
+ * drained like any other read. Each owned ring also counts its owner's hits.
  *
- * <p>A thread's own reads stay in order, since one thread always lands in the same ring, so a
- * single-threaded caller that drains before every eviction sees exact LRU order. Under contention
- * a read may be dropped (a lost CAS or a full ring whose drain is already under way); that only
- * blurs recency, never correctness.
+ * <p><b>Shared stripes</b>, for virtual threads: several stripes (chosen by
+ * {@link ThreadState#index()}) claimed by CAS, whose tails count the reads they recorded.
+ *
+ * <p>Rings and stripes are padded apart, so that readers on different ones share no cache line. A
+ * thread's own reads stay in order, so a single-threaded caller that drains before every eviction
+ * sees exact LRU order. A shared stripe may drop a read (a lost CAS); a full ring refuses one, to be
+ * applied under the lock; either only blurs recency, never correctness.
  */
 public final class ReadBuffer<E> {
     /**
@@ -40,6 +50,8 @@ public final class ReadBuffer<E> {
     /** What a claimed slot holds for a read that {@code wanted} refused: counted, but no reference. */
     private static final Object UNWANTED = new Object();
 
+    /** The owned rings by owned number; grown (copied) under this buffer's monitor, never shrunk. */
+    private volatile OwnedRing[] owned = new OwnedRing[0];
     /** Ring r's slots: [(r + 1) * SLOT_STRIDE, + RING_SIZE); the first stride keeps off the array header. */
     private final Object[] slots;
     /** Ring r's head (next to drain; written by the drainer) and tail (next to claim; by CAS) at (r + 1) * CURSOR_STRIDE. */
@@ -71,8 +83,78 @@ public final class ReadBuffer<E> {
     }
 
     /**
-     * Records a read of {@code element} by the calling thread, whose {@link ThreadState#index()}
-     * is {@code thread}.
+     * Step one of an owned read: writes {@code element} into the ring of the calling platform
+     * thread, whose {@link ThreadState#index()} is {@code owner} (an owned number), with no CAS and no fence. The
+     * caller then makes the atomic that protects the element (a full fence) and calls
+     * {@link #settle}.
+     *
+     * @return the read's ticket for {@link #settle}, or -1 if the ring is full (nothing was written)
+     */
+    public long note(E element, int owner) {
+        OwnedRing ring = ownedRing(owner);
+        long tail = (long) CURSOR.get(ring.cursors, OwnedRing.TAIL);  // written only by its owner
+        if (tail - (long) CURSOR.getAcquire(ring.cursors, OwnedRing.HEAD) >= RING_SIZE) {
+            return -1;
+        }
+        SLOT.set(ring.slots, (int) tail & RING_MASK, element);  // the drainer nulled it before it moved the head
+        CURSOR.setRelease(ring.cursors, OwnedRing.TAIL, tail + 1);
+        return tail;
+    }
+
+    /**
+     * Step two of an owned read, after the protection's atomic: keeps the note if {@code keep}
+     * (the read was a hit and the element is still wanted, checked after that atomic), else
+     * scrubs its slot so that it references nothing; counts a hit if {@code hit}.
+     *
+     * @param ticket what {@link #note} returned; -1 (the ring was full) writes no slot
+     */
+    public void settle(int owner, long ticket, boolean keep, boolean hit) {
+        OwnedRing ring = owned[owner];
+        if (ticket >= 0 && !keep) {
+            SLOT.setOpaque(ring.slots, (int) ticket & RING_MASK, UNWANTED);  // a drain may have taken it already: harmless
+        }
+        if (hit) {
+            CURSOR.setRelease(ring.cursors, OwnedRing.HITS, (long) CURSOR.get(ring.cursors, OwnedRing.HITS) + 1);
+        }
+    }
+
+    /** The ring of owned number {@code owner}, made on its first read. */
+    private OwnedRing ownedRing(int owner) {
+        OwnedRing[] rings = owned;
+        OwnedRing ring;
+        if (owner < rings.length && (ring = rings[owner]) != null) {
+            return ring;
+        }
+        return addRing(owner);
+    }
+
+    private synchronized OwnedRing addRing(int owner) {
+        OwnedRing[] rings = owned;
+        if (owner >= rings.length) {
+            rings = Arrays.copyOf(rings, Math.max(owner + 1, 2 * rings.length));
+        } else if (rings[owner] != null) {
+            return rings[owner];
+        } else {
+            rings = rings.clone();
+        }
+        OwnedRing ring = new OwnedRing();
+        rings[owner] = ring;
+        owned = rings;
+        return ring;
+    }
+
+    /** {@return how many owned rings exist: at most the platform threads that ever read at once} */
+    public int ownedRings() {
+        int count = 0;
+        for (OwnedRing ring : owned) {
+            count += ring == null ? 0 : 1;
+        }
+        return count;
+    }
+
+    /**
+     * Records a read of {@code element} in a shared stripe, for a virtual thread whose
+     * {@link ThreadState#index()} is {@code thread}: after the element's protection, with a CAS.
      */
     public Offer offer(E element, int thread) {
         int ring = (thread & ringMask) + 1;
@@ -91,15 +173,19 @@ public final class ReadBuffer<E> {
     }
 
     /**
-     * How many reads {@link #offer} ever recorded, drained or not: the sum of the rings' tails, which
-     * only grow. A cache counts its hits with it, so that a hit costs the ring's CAS and no other.
+     * The hits counted here, exactly: those {@link #settle} counted per owned ring, plus the reads
+     * {@link #offer} recorded in shared stripes (their tails, which only grow). A cache counts its
+     * hits with it, so that a hit costs no shared write beyond its protection.
      */
-    public long recorded() {
-        long recorded = 0;
+    public long hits() {
+        long hits = 0;
         for (int ring = 1; ring <= ringMask + 1; ring++) {
-            recorded += (long) CURSOR.getVolatile(cursors, ring * CURSOR_STRIDE + TAIL);
+            hits += (long) CURSOR.getVolatile(cursors, ring * CURSOR_STRIDE + TAIL);
         }
-        return recorded;
+        for (OwnedRing ring : owned) {
+            hits += ring == null ? 0 : (long) CURSOR.getAcquire(ring.cursors, OwnedRing.HITS);
+        }
+        return hits;
     }
 
     /** Hands every recorded read to {@code consumer}, ring by ring; one drainer at a time. */
@@ -107,6 +193,7 @@ public final class ReadBuffer<E> {
         for (int ring = 1; ring <= ringMask + 1; ring++) {
             drainRing(ring, consumer, false);
         }
+        drainOwned(consumer);
     }
 
     /**
@@ -121,15 +208,47 @@ public final class ReadBuffer<E> {
         for (int ring = 1; ring <= ringMask + 1; ring++) {
             drainRing(ring, consumer, true);
         }
+        drainOwned(consumer);  // a note is published before its owner's fence: nothing to wait for
     }
 
     /**
      * Hands the reads recorded by the calling thread's ring (its {@link ThreadState#index()} is
-     * {@code thread}) to {@code consumer}; one drainer at a time. A reader whose ring is full drains
-     * only its own, so that it does not pull other readers' lines to its core.
+     * {@code thread}: its owned ring, or its shared stripe) to {@code consumer}; one drainer at a
+     * time. A reader whose ring is full drains only its own, so that it does not pull other
+     * readers' lines to its core.
      */
     public void drainRingOf(int thread, Consumer<? super E> consumer) {
-        drainRing((thread & ringMask) + 1, consumer, false);
+        if (ThreadState.isOwned(thread)) {
+            drainOwned(ownedRing(thread), consumer);
+        } else {
+            drainRing((thread & ringMask) + 1, consumer, false);
+        }
+    }
+
+    private void drainOwned(Consumer<? super E> consumer) {
+        for (OwnedRing ring : owned) {
+            if (ring != null) {
+                drainOwned(ring, consumer);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void drainOwned(OwnedRing ring, Consumer<? super E> consumer) {
+        long head = (long) CURSOR.getOpaque(ring.cursors, OwnedRing.HEAD);  // written only by drainers, one at a time
+        long tail = (long) CURSOR.getAcquire(ring.cursors, OwnedRing.TAIL);  // and with it, the slots written before
+        if (head == tail) {
+            return;
+        }
+        for (; head < tail; head++) {
+            int index = (int) head & RING_MASK;
+            Object element = SLOT.getAcquire(ring.slots, index);
+            SLOT.setOpaque(ring.slots, index, null);
+            if (element != UNWANTED) {  // never null: the note wrote it before the tail
+                consumer.accept((E) element);
+            }
+        }
+        CURSOR.setRelease(ring.cursors, OwnedRing.HEAD, head);
     }
 
     @SuppressWarnings("unchecked")
@@ -174,5 +293,17 @@ public final class ReadBuffer<E> {
             element = SLOT.getAcquire(slots, index);
         }
         return element;
+    }
+
+    /** One platform thread's ring: written by its owner only, drained under the policy lock. */
+    private static final class OwnedRing {
+        /** Head (next to drain; the drainer's), 128 bytes from the array header and from the tail. */
+        static final int HEAD = 16;
+        /** Tail (next to write) and hits: the owner's line. */
+        static final int TAIL = 32;
+        static final int HITS = TAIL + 1;
+
+        final Object[] slots = new Object[RING_SIZE];
+        final long[] cursors = new long[HITS + 16];
     }
 }

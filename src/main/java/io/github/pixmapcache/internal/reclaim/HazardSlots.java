@@ -80,13 +80,23 @@ final class HazardSlots {
 
     /** Whether any slot announces {@code object}; volatile reads, ordered after what came before. */
     boolean protects(Object object) {
+        return slotOf(object) >= 0;
+    }
+
+    /** The first slot that announces {@code object}, or -1; volatile reads, ordered after what came before. */
+    int slotOf(Object object) {
         for (int first = STRIDE; first < slots.length; first += STRIDE) {
             for (int slot = first; slot < first + SLOTS_PER_STRIPE; slot++) {
                 if (SLOT.getVolatile(slots, slot) == object) {
-                    return true;
+                    return slot;
                 }
             }
         }
-        return false;
+        return -1;
+    }
+
+    /** Whether {@code slot} still announces {@code object}; a volatile read. */
+    boolean announces(int slot, Object object) {
+        return SLOT.getVolatile(slots, slot) == object;
     }
 }

@@ -7,7 +7,6 @@ import io.github.pixmapcache.internal.memory.NativeAllocator;
 import io.github.pixmapcache.internal.stats.StatsCounter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Decides when an entry's block goes back to the allocator: exactly once, and only when nothing
@@ -26,16 +25,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Freeing.</b> Whoever drops a protection of a retired entry whose count is zero scans the
  * hazard slots, and frees the block only if none announces the entry and it wins the CAS that
  * moves the state from retired-and-unreferenced to freed; an entry a slot still announces goes on
- * the <em>deferred</em> list, which {@link #freeDeferred()} scans again: every cache mutation,
- * every protection released, and a virtual thread that rescans soon after (so that an idle or
- * closed cache frees it too). The claim makes the free happen at most once.
+ * the <em>deferred</em> list, which {@link #freeDeferred()} scans again on every cache mutation and
+ * every protection released. The claim makes the free happen at most once. The cache starts no
+ * thread for any of this.
  *
- * <p>That it happens: a hazard slot is cleared with a release store and no fence, so a reader
- * clearing its slot and a retirer scanning may miss each other: the reader reads the entry as
- * still referenced, the scan still sees the slot. The entry is then on the deferred list, and the
- * next scan of it frees it, since the slot is clear by then (within a millisecond: the rescan). In the common case (the lease closes
- * after the retirement is visible) the reader sees the entry retired and frees it itself, at once.
- * This is standard hazard pointers: a find plus close pays one StoreLoad, the claim's.
+ * <p>That it happens, also when the cache is idle afterwards: a hazard slot is cleared with a
+ * release store and no fence, so a reader clearing its slot and a retirer scanning may miss each
+ * other: the reader's load of the entry's state passes its own clear (a store still in its
+ * processor's store buffer) and reads the entry as still referenced, while the scan still sees
+ * the slot. That is the only way both can miss, and it lasts only until the clear becomes
+ * visible, which a processor does within about a microsecond and a context switch at once. So a
+ * retirer whose scan sees the entry announced {@linkplain #stillAnnounced rescans} for a while
+ * (up to 128 rereads of the announcing slot) before it defers: a clear in flight shows up, and the retirer
+ * frees the block itself. A slot still announcing the entry after that belongs to a reader that
+ * had not begun to release when the retirement was made: its own release then reads the entry
+ * retired and frees it. In the common case (the lease closes after the retirement is visible) the
+ * reader frees it itself, at once. This is standard hazard pointers: a find plus close pays one
+ * StoreLoad, the claim's; only a retirer racing a reader pays a few microseconds of rescans.
  *
  * <p>That a freed block is never read: a hazard that validated before retirement is announced
  * during every scan after it until its release store, which orders every read of the block
@@ -63,8 +69,8 @@ public final class Reclaimer {
     private final List<Entry> deferred = new ArrayList<>();
     /** How many entries {@link #deferred} holds; read without its lock, so that the common scan costs one load. */
     private volatile int deferredCount;
-    /** Whether a virtual thread is rescanning {@link #deferred} until it is empty. */
-    private final AtomicBoolean rescanning = new AtomicBoolean();
+    /** Rereads of an announcing slot a retirer makes before it defers the entry: a few microseconds. */
+    private static final int RESCANS = 128;
     private final NativeAllocator allocator;
     private final StatsCounter stats;
 
@@ -128,17 +134,21 @@ public final class Reclaimer {
             deferred.clear();
             deferredCount = 0;
         }
-        scanned.forEach(this::free);
+        scanned.forEach(entry -> free(entry, false));  // no rescans: a deferred entry's clear is not in flight
     }
 
     /** Frees a retired, unreferenced entry's block, or defers it if a hazard slot still announces it. */
     private void free(Entry entry) {
-        if (hazards.protects(entry)) {
+        free(entry, true);
+    }
+
+    /** As {@link #free(Entry)}; {@code patient}: rescans a while before it defers (see the class comment). */
+    private void free(Entry entry, boolean patient) {
+        if (patient ? stillAnnounced(entry) : hazards.protects(entry)) {
             synchronized (deferred) {
                 deferred.add(entry);
                 deferredCount = deferred.size();
             }
-            rescanSoon();
         } else if (entry.claimFree()) {
             allocator.free(entry.address(), entry.byteSize());
             stats.recordFreed(entry.byteSize());
@@ -149,30 +159,21 @@ public final class Reclaimer {
     }
 
     /**
-     * Makes sure a deferred entry is freed even if the cache never changes again (idle, or closed):
-     * a virtual thread rescans after 1 ms, then backs off to 1 s, until nothing is deferred. A reader
-     * still holding the entry frees it itself when it lets go, since it then sees it retired.
+     * Whether a hazard slot still announces {@code entry} after up to {@value #RESCANS} rereads of
+     * the slots that announce it: a clear racing the first scan (see the class comment) has become
+     * visible by then.
      */
-    private void rescanSoon() {
-        if (rescanning.compareAndSet(false, true)) {
-            Thread.ofVirtual().name("pixmap-cache-reclaimer").start(this::rescanUntilNoneDeferred);
-        }
-    }
-
-    private void rescanUntilNoneDeferred() {
-        long delayMillis = 1;
-        do {
-            do {
-                try {
-                    Thread.sleep(delayMillis);
-                } catch (InterruptedException e) {
-                    // Only this class knows the thread; scan now all the same: the blocks must go back.
+    private boolean stillAnnounced(Entry entry) {
+        int rereads = 0;
+        for (int slot = hazards.slotOf(entry); slot >= 0; slot = hazards.slotOf(entry)) {
+            for (; hazards.announces(slot, entry); rereads++) {
+                if (rereads == RESCANS) {
+                    return true;
                 }
-                delayMillis = Math.min(2 * delayMillis, 1000);
-                freeDeferred();
-            } while (deferredCount != 0);
-            rescanning.set(false);
-        } while (deferredCount != 0 && rescanning.compareAndSet(false, true));  // deferred meanwhile
+                Thread.onSpinWait();
+            }
+        }
+        return false;
     }
 
     private void forget(Entry freed) {

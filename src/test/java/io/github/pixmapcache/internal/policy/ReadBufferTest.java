@@ -17,14 +17,97 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The read buffer on its own: one thread's reads come out once and in order, a full ring refuses
- * until drained, a thread can drain its own ring alone, and under concurrency a read may be dropped but never duplicated or invented.
+ * The read buffer on its own. Shared stripes (virtual threads, negative numbers): one thread's reads
+ * come out once and in order, a full stripe refuses until drained, a thread can drain its own stripe
+ * alone, and under concurrency a read may be dropped but never duplicated or invented. Owned rings
+ * (platform threads): a noted read comes out unless settled as unwanted, hits are counted exactly,
+ * and a concurrent drain loses none.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)  // a guard against hangs only
 class ReadBufferTest {
     private static final int READS = 200_000;
 
+    /** Shared-stripe numbers, as virtual threads have: negative. */
+    private static final int VIRTUAL = Integer.MIN_VALUE;
+
     private final ReadBuffer<Integer> buffer = new ReadBuffer<>(read -> true);
+
+    @Test
+    void anOwnedRingsKeptNotesComeOutInOrderAndScrubbedOnesNever() {
+        for (int read = 0; read < 10; read++) {
+            long ticket = buffer.note(read, 2);
+            buffer.settle(2, ticket, read % 3 != 0, true);
+        }
+
+        assertEquals(List.of(1, 2, 4, 5, 7, 8), drain(), "reads 0, 3, 6 and 9 were settled as unwanted");
+        assertEquals(10, buffer.hits(), "every settled hit counts, kept or not");
+        assertEquals(List.of(), drain());
+    }
+
+    @Test
+    void aNoteThatIsNoHitIsScrubbedAndNotCounted() {
+        buffer.settle(0, buffer.note(7, 0), false, false);
+
+        assertEquals(List.of(), drain());
+        assertEquals(0, buffer.hits());
+    }
+
+    @Test
+    void aFullOwnedRingRefusesUntilItsOwnerDrainsIt() {
+        List<Integer> noted = new ArrayList<>();
+        for (int read = 0; buffer.note(read, 1) >= 0; read++) {
+            noted.add(read);
+        }
+        assertEquals(-1, buffer.note(-1, 1), "the ring is full");
+        buffer.settle(1, -1, false, true);
+        assertEquals(1, buffer.hits(), "a refused hit is counted all the same");
+        assertEquals(Offer.RECORDED, buffer.offer(99, VIRTUAL), "a shared stripe is not the ring");
+
+        List<Integer> own = new ArrayList<>();
+        buffer.drainRingOf(1, own::add);
+        assertEquals(noted, own, "the owner drains its ring only");
+        assertEquals(List.of(99), drain());
+        assertTrue(buffer.note(0, 1) >= 0, "drained, the ring takes reads again");
+    }
+
+    @Test
+    void ringsAreMadeForOwnedNumbersOnly() {
+        buffer.note(0, 5);
+        buffer.offer(1, VIRTUAL | 5);
+
+        assertEquals(1, buffer.ownedRings());
+    }
+
+    /** One owner, one concurrent drainer: every kept note arrives once and in order, and the hits add up. */
+    @Test
+    void withAConcurrentDrainerEveryKeptNoteArrivesOnceInOrder() throws InterruptedException {
+        List<Integer> drained = new ArrayList<>();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread owner = Thread.ofPlatform().start(() -> {
+            for (int read = 0; read < READS; ) {
+                long ticket = buffer.note(read, 3);
+                if (ticket < 0) {
+                    Thread.yield();
+                    continue;
+                }
+                buffer.settle(3, ticket, read % 2 == 0, true);
+                read++;
+            }
+            done.set(true);
+        });
+
+        while (!done.get()) {
+            drainOrYield(drained);
+        }
+        owner.join();
+        buffer.drainTo(drained::add);
+
+        assertEquals(READS / 2, drained.size());
+        for (int i = 0; i < READS / 2; i++) {
+            assertEquals(2 * i, drained.get(i), "kept read number " + i);
+        }
+        assertEquals(READS, buffer.hits());
+    }
 
     @Test
     void aThreadsReadsComeOutInOrderAndOnlyOnce() {
@@ -38,7 +121,7 @@ class ReadBufferTest {
     void aFullRingRefusesUntilItIsDrained() {
         List<Integer> offered = fillOwnRing(0);
         assertFalse(offered.isEmpty());
-        assertEquals(Offer.FULL, buffer.offer(-1, ThreadState.current().index()), "the ring is full");
+        assertEquals(Offer.FULL, buffer.offer(-1, VIRTUAL), "the ring is full");
 
         assertEquals(offered, drain(), "the refused read was not recorded");
         assertEquals(offered.size(), fillOwnRing(offered.size()).size(), "drained, the ring takes as many again");
@@ -46,14 +129,14 @@ class ReadBufferTest {
 
     @Test
     void aRingDrainTakesOnlyThatThreadsReadsAndLeavesTheOthersForAFullDrain() {
-        assertEquals(Offer.RECORDED, buffer.offer(10, 0));
-        assertEquals(Offer.RECORDED, buffer.offer(11, 1));
-        assertEquals(Offer.RECORDED, buffer.offer(12, 0));
+        assertEquals(Offer.RECORDED, buffer.offer(10, VIRTUAL));
+        assertEquals(Offer.RECORDED, buffer.offer(11, VIRTUAL | 1));
+        assertEquals(Offer.RECORDED, buffer.offer(12, VIRTUAL));
 
         List<Integer> ownRing = new ArrayList<>();
-        buffer.drainRingOf(0, ownRing::add);
+        buffer.drainRingOf(VIRTUAL, ownRing::add);
         assertEquals(List.of(10, 12), ownRing, "thread 0's ring only");
-        buffer.drainRingOf(0, ownRing::add);
+        buffer.drainRingOf(VIRTUAL, ownRing::add);
         assertEquals(List.of(10, 12), ownRing, "a drained ring gives nothing twice");
         assertEquals(List.of(11), drain(), "a full drain still finds thread 1's read");
     }
@@ -61,12 +144,12 @@ class ReadBufferTest {
     @Test
     void recordedCountsEveryRecordedReadDrainedOrNotAndNoRefusedOne() {
         List<Integer> offered = fillOwnRing(0);
-        assertEquals(Offer.FULL, buffer.offer(-1, ThreadState.current().index()));
-        assertEquals(offered.size(), buffer.recorded(), "the refused read is not counted");
+        assertEquals(Offer.FULL, buffer.offer(-1, VIRTUAL));
+        assertEquals(offered.size(), buffer.hits(), "the refused read is not counted");
 
         drain();
-        assertEquals(Offer.RECORDED, buffer.offer(99, 3));
-        assertEquals(offered.size() + 1, buffer.recorded(), "drained reads stay counted");
+        assertEquals(Offer.RECORDED, buffer.offer(99, VIRTUAL | 3));
+        assertEquals(offered.size() + 1, buffer.hits(), "drained reads stay counted");
     }
 
     /** A ring with one writer never loses a CAS: every accepted read must arrive, in order, though drains overlap. */
@@ -136,7 +219,7 @@ class ReadBufferTest {
     /** Offers {@code first}, {@code first + 1}, ... from this thread until its ring refuses; the accepted ones. */
     private List<Integer> fillOwnRing(int first) {
         List<Integer> offered = new ArrayList<>();
-        for (int i = first; buffer.offer(i, ThreadState.current().index()) == Offer.RECORDED; i++) {
+        for (int i = first; buffer.offer(i, VIRTUAL) == Offer.RECORDED; i++) {
             offered.add(i);
         }
         return offered;
@@ -150,7 +233,7 @@ class ReadBufferTest {
 
     /** Offers until the ring takes the read: spins while the drainer works, yields now and then to let it run. */
     private void offerUntilAccepted(int read) {
-        for (int spins = 1; buffer.offer(read, ThreadState.current().index()) == Offer.FULL; spins++) {
+        for (int spins = 1; buffer.offer(read, VIRTUAL | ThreadState.current().index()) == Offer.FULL; spins++) {
             if (spins % 64 == 0) {
                 Thread.yield();
             } else {

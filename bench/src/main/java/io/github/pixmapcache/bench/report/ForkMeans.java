@@ -14,14 +14,18 @@ import java.util.regex.Pattern;
  * Every fork's mean time per operation and mean allocation per operation, read from the log JMH
  * prints while it runs (the CSV and JSON results keep only the mean over all forks). A fork is
  * where escape analysis and JIT order differ, so a fork-to-fork spread is the figure to report
- * beside the mean.
+ * beside the mean. Throughput iterations ({@code ops/us}, all threads together) are read as the
+ * time per operation of one thread, so that both modes compare alike.
  */
 final class ForkMeans {
     /** One benchmark method with one set of parameters at one thread count. */
     record Id(String benchmark, String parameters, int threads) {}
 
-    /** The means of each fork, in fork order: ns/op, and B/op from {@code -prof gc} (0 where JMH printed "≈ 0"). */
-    record Forks(List<Double> times, List<Double> allocations) {
+    /**
+     * The means of each fork, in fork order: ns/op, and B/op from {@code -prof gc} (0 where JMH
+     * printed "≈ 0"); and every measured iteration's ns/op, of all forks.
+     */
+    record Forks(List<Double> times, List<Double> allocations, List<Double> iterations) {
         double meanTime() {
             return times.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         }
@@ -37,6 +41,17 @@ final class ForkMeans {
         double mostAllocation() {
             return allocations.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
         }
+
+        /**
+         * The slowest iteration's throughput over the median iteration's, of all forks: below 0.8,
+         * some iteration ran in a slow mode.
+         */
+        double worstIterationOverMedian() {
+            double[] sorted = iterations.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+            return median / sorted[sorted.length - 1];
+        }
     }
 
     private static final String PACKAGE = "io.github.pixmapcache.bench.";
@@ -44,7 +59,7 @@ final class ForkMeans {
     private static final Pattern BENCHMARK = Pattern.compile("^# Benchmark: (\\S+)");
     private static final Pattern PARAMETERS = Pattern.compile("^# Parameters: \\((.*)\\)");
     private static final Pattern FORK = Pattern.compile("^# Fork: \\d+ of \\d+");
-    private static final Pattern ITERATION = Pattern.compile("^Iteration\\s+\\d+: ([\\d.]+) ns/op");
+    private static final Pattern ITERATION = Pattern.compile("^Iteration\\s+\\d+: ([\\d.]+) (ns/op|ops/us)");
     private static final Pattern ALLOCATION = Pattern.compile("^\\s+gc\\.alloc\\.rate\\.norm:\\s+(≈ \\S+|[\\d.]+) B/op");
 
     private ForkMeans() {}
@@ -73,7 +88,8 @@ final class ForkMeans {
                 allocations.computeIfAbsent(current, id -> new ArrayList<>()).add(new ArrayList<>());
                 measuring = false;
             } else if ((m = ITERATION.matcher(line)).find() && current != null) {
-                last(times.get(current)).add(Double.parseDouble(m.group(1)));
+                double value = Double.parseDouble(m.group(1));
+                last(times.get(current)).add(m.group(2).equals("ns/op") ? value : threads * 1000 / value);
                 measuring = true;
             } else if (line.startsWith("#")) {
                 measuring = false;
@@ -83,7 +99,8 @@ final class ForkMeans {
             }
         }
         Map<Id, Forks> runs = new LinkedHashMap<>();
-        times.forEach((id, forks) -> runs.put(id, new Forks(means(forks), means(allocations.get(id)))));
+        times.forEach((id, forks) -> runs.put(id, new Forks(means(forks), means(allocations.get(id)),
+                forks.stream().flatMap(List::stream).toList())));
         return runs;
     }
 
