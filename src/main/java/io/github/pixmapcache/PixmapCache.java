@@ -53,30 +53,31 @@ public final class PixmapCache<K> implements AutoCloseable {
      * published (too large after all, the cache closed meanwhile, a key whose equals throws) is
      * discarded and never counts as detached.
      *
-     * Leases. A find protects the entry and hands out a read-only view of its memory scoped to the
-     * lease's own arena: confined by default (cheap to close), shared on request. Closing a lease
-     * closes that arena first and drops the protection second, so the FFM runtime rejects every
-     * later access through the view, its slices and its buffers, whatever happens to the memory
+     * Leases. A find protects the entry and hands out a lease that is itself the Pixmap (one
+     * object). A confined lease makes its arena and its read-only view only when segment() is
+     * asked for; the library's own accessors check the lease themselves (closed:
+     * IllegalStateException, another thread: WrongThreadException) and read the block without a
+     * view. A shared lease makes its shared arena and view at once. Closing a lease closes its
+     * arena (if any) first and drops the protection second, so the FFM runtime rejects every later
+     * access through a view, its slices and its buffers, whatever happens to the memory
      * afterwards: the scope is the last line of defence. The backing memory never leaves the
-     * library. A lease dropped without close() is found by the LeakDetector once its view's scope
-     * is unreachable (sampled by default): it is reported and its protection released.
+     * library. A lease dropped without close() is found by the LeakDetector (sampled by default,
+     * such a lease makes its arena at once and the watch is the arena's close action): it is
+     * reported and its protection released.
      *
      * The find path. A hit writes no cache line that another reader writes: the entry is protected
      * by a hazard slot in the calling thread's stripe (Reclaimer, HazardSlots), and the read is
      * recorded in the thread's own ring of the read buffer with plain stores, noted before the
      * slot's CAS and settled after it, and the ring counts the hit: one atomic per find (a virtual
-     * thread shares ring stripes with a second CAS; a LongAdder counts only the reads a stripe drops
-     * or a ring refuses). Only when
-     * the thread's stripe is full (8 leases held at once) does a find fall back to a counted pin on
-     * the entry. find is split so that it compiles small: protectedHit (lookup, protection,
-     * counting) compiles on its own, C2 inlines find and the lease constructor into the caller, and
-     * escape analysis can then scalar-replace the lease, its view and Pixmap when the caller keeps
-     * the lease local (a find compiled into a big method is not inlined: every find would
+     * thread shares ring stripes with a second CAS; a LongAdder counts only the reads a stripe
+     * drops or a ring refuses). Only when the thread's stripe is full (8 leases held at once) does
+     * a find fall back to a counted pin on the entry. find is split so that it compiles small:
+     * protectedHit (lookup, protection, counting) compiles on its own, C2 inlines find and the
+     * lease constructor into the caller, and escape analysis can then scalar-replace the lease when
+     * the caller keeps it local (a find compiled into a big method is not inlined: every find would
      * allocate). find merges values (entry, guard), never two leases, before its one allocation
      * site: a merge of allocations defeats escape analysis. Keep find and the lease constructor
-     * small. (A sampled lease attaches its leak watch to the arena's session as a close action;
-     * C2's escape analysis is not flow-sensitive, so at the default level the session escapes on
-     * every path and only the other objects can be removed.)
+     * small. Without escape analysis a find plus close allocates the 48-byte lease alone.
      *
      * Races we accept. A find that overlaps a removal, eviction, replacement or clear of its entry
      * may still return a lease on the old pixmap: the find is ordered before the change, and the
