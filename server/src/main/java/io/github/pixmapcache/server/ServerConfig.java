@@ -3,6 +3,7 @@ package io.github.pixmapcache.server;
 import io.github.pixmapcache.EvictionPolicy;
 import io.github.pixmapcache.imageio.PixmapIO;
 import io.github.pixmapcache.server.fleet.FleetConfig;
+import io.github.pixmapcache.server.tiles.EncodedTiles;
 import io.github.pixmapcache.server.tiles.Mandelbrot;
 import io.github.pixmapcache.server.tiles.Picture;
 import io.github.pixmapcache.server.tiles.Waves;
@@ -29,6 +30,7 @@ import java.util.Objects;
  * @param tileBudgetBytes  budget of the encoded tier, the tiles' PNG bytes in front of the metatiles (0 keeps none)
  * @param picture          what the server draws
  * @param images           the folder the IIIF service serves, or null for the default folder (a rendered fractal)
+ * @param encoding         when the tiles of a rendered metatile are encoded: each on its first request, or all after the render
  */
 public record ServerConfig(
         int port,
@@ -45,7 +47,8 @@ public record ServerConfig(
         FleetConfig fleet,
         long tileBudgetBytes,
         PictureKind picture,
-        Path images) {
+        Path images,
+        EncodedTiles.Encoding encoding) {
 
     /** Which cache holds rendered metatiles: the point of the load test is to compare them. */
     public enum CacheKind {
@@ -101,6 +104,7 @@ public record ServerConfig(
         Objects.requireNonNull(threads, "threads");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(picture, "picture");
+        Objects.requireNonNull(encoding, "encoding");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in 0..65535: " + port);
         }
@@ -137,7 +141,7 @@ public record ServerConfig(
                         int renderThreads, int renderQueue, int pngLevel, CacheKind cache, ThreadMode threads,
                         Duration shutdownTimeout, FleetConfig fleet) {
         this(port, bind, budgetBytes, policy, metatileSize, renderThreads, renderQueue, pngLevel, cache, threads,
-                shutdownTimeout, fleet, DEFAULT_TILE_BUDGET, PictureKind.MANDELBROT, null);
+                shutdownTimeout, fleet, DEFAULT_TILE_BUDGET, PictureKind.MANDELBROT, null, EncodedTiles.Encoding.ON_REQUEST);
     }
 
     /** Without the fleet tier. */

@@ -123,7 +123,8 @@ public final class TileServer implements AutoCloseable {
         EncodedTier<TileKey> tier = new EncodedTier<>("tiles", config.tileBudgetBytes());
         String version = config.picture().version();
         TileSource metatiles = metatileSource(config, parts, (tile, png) -> tier.putIfAbsent(new TileKey(version, tile), png));
-        return config.cache() == ServerConfig.CacheKind.NONE ? metatiles : new EncodedTiles(tier, version, metatiles);
+        return config.cache() == ServerConfig.CacheKind.NONE ? metatiles
+                : new EncodedTiles(tier, version, metatiles, config.metatileSize(), config.encoding());
     }
 
     /** @param encoded takes the tiles encoded apart from requests (the fleet's publisher) */

@@ -87,17 +87,60 @@ public final class EncodedTier<K> {
             return cached;
         }
         misses.increment();
-        CompletableFuture<byte[]> mine = new CompletableFuture<>();
-        CompletableFuture<byte[]> running = encoding.putIfAbsent(key, mine);
-        if (running != null) {
+        Function<? super K, byte[]> required = k -> Objects.requireNonNull(encode.apply(k),
+                () -> "the encode of " + k + " returned null");
+        while (true) {
+            CompletableFuture<byte[]> mine = new CompletableFuture<>();
+            CompletableFuture<byte[]> running = encoding.putIfAbsent(key, mine);
+            if (running == null) {
+                return encodeOnce(key, required, mine);
+            }
             waits.increment();
-            return await(running);
+            byte[] bytes = await(running);
+            if (bytes != null) {
+                return bytes;
+            }
+            // null: that flight was a fill that found nothing to encode from; claim the key again
         }
+    }
+
+    /**
+     * Encodes and caches the bytes of {@code key} ahead of any request for it, unless they are cached or
+     * being encoded already; {@code encode} may return null when it has nothing to encode from, and then
+     * nothing is cached. Not a lookup: counts no hit and no miss. Requests for {@code key} meanwhile wait
+     * for this encode, as for any other.
+     *
+     * @param key    what to fill
+     * @param encode makes the bytes, or returns null
+     * @return whether the key's bytes are cached when this returns, this call having claimed it (false: it
+     *         was cached or being encoded already, or {@code encode} had nothing to encode from)
+     * @throws RuntimeException what {@code encode} threw (nothing was cached)
+     */
+    public boolean fill(K key, Function<? super K, byte[]> encode) {
+        Objects.requireNonNull(encode, "encode");
+        if (cache.asMap().containsKey(key)) {
+            return false;
+        }
+        CompletableFuture<byte[]> mine = new CompletableFuture<>();
+        if (encoding.putIfAbsent(key, mine) != null) {
+            return false;
+        }
+        return encodeOnce(key, encode, mine) != null;
+    }
+
+    /**
+     * The flight {@code mine}, already claimed for {@code key}: the cached bytes if they arrived between
+     * the caller's first look and its claim, else the encode's result, cached before the flight ends (a
+     * later caller finds one or the other); null if {@code encode} returned null.
+     */
+    private byte[] encodeOnce(K key, Function<? super K, byte[]> encode, CompletableFuture<byte[]> mine) {
         try {
-            byte[] bytes = cache.getIfPresent(key); // finished between the first look and the claim
+            byte[] bytes = cache.getIfPresent(key);
             if (bytes == null) {
                 bytes = encode(key, encode);
-                cache.put(key, bytes); // before the flight ends: a later caller finds one or the other
+                if (bytes != null) {
+                    cache.put(key, bytes);
+                }
             }
             mine.complete(bytes);
             return bytes;
@@ -109,11 +152,14 @@ public final class EncodedTier<K> {
         }
     }
 
+    /** Runs one encode, timed and counted; null (nothing to encode from) is counted as no encode. */
     private byte[] encode(K key, Function<? super K, byte[]> encode) {
         long start = System.nanoTime();
         try {
-            byte[] bytes = Objects.requireNonNull(encode.apply(key), () -> "the encode of " + key + " returned null");
-            encodes.increment();
+            byte[] bytes = encode.apply(key);
+            if (bytes != null) {
+                encodes.increment();
+            }
             return bytes;
         } catch (RuntimeException | Error e) {
             encodeFailures.increment();
@@ -205,7 +251,7 @@ public final class EncodedTier<K> {
      * @param hits           lookups answered from the tier, with no encode
      * @param misses         lookups that found no finished value (each then encoded, or waited for an encode)
      * @param waits          misses that waited for another caller's encode of the same key
-     * @param encodes        encodes run and cached
+     * @param encodes        encodes run and cached, for lookups and for {@link #fill}s
      * @param encodeFailures encodes that threw (nothing was cached)
      * @param encodeNanos    time spent in encodes, in total
      * @param puts           values cached by {@link #putIfAbsent}

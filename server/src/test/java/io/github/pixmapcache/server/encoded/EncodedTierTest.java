@@ -2,6 +2,7 @@ package io.github.pixmapcache.server.encoded;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -65,6 +66,68 @@ class EncodedTierTest {
         }
         assertEquals(1, encodes.get());
         assertEquals(63, tier.numbers().waits());
+    }
+
+    @Test
+    void aFillCachesOnceCountsNoLookupAndSkipsWhatIsCachedOrHasNothingToEncode() {
+        EncodedTier<Key> tier = new EncodedTier<>("t", 1 << 20);
+        AtomicInteger encodes = new AtomicInteger();
+        assertTrue(tier.fill(new Key("v1", 1), k -> { encodes.incrementAndGet(); return new byte[] {1}; }));
+        assertFalse(tier.fill(new Key("v1", 1), k -> { encodes.incrementAndGet(); return new byte[] {2}; }));
+        assertFalse(tier.fill(new Key("v1", 2), k -> null)); // its metatile was evicted: nothing to encode from
+        assertNull(tier.getIfPresent(new Key("v1", 2)));
+        assertArrayEquals(new byte[] {1}, tier.get(new Key("v1", 1), k -> new byte[] {3}));
+        assertEquals(1, encodes.get());
+        EncodedTier.Numbers numbers = tier.numbers();
+        assertEquals(1, numbers.hits(), "the get; fills are no lookups");
+        assertEquals(1, numbers.misses(), "the getIfPresent");
+        assertEquals(1, numbers.encodes(), "a null from a fill is no encode");
+        assertEquals(1, numbers.entries());
+    }
+
+    @Test
+    void aCallerWaitingOnAFillThatFindsNothingEncodesItself() throws Exception {
+        EncodedTier<Key> tier = new EncodedTier<>("t", 1 << 20);
+        CountDownLatch filling = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread fill = Thread.ofPlatform().start(() -> tier.fill(new Key("v1", 1), k -> {
+            filling.countDown();
+            await(release);
+            return null;
+        }));
+        filling.await();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<byte[]> got = pool.submit(() -> tier.get(new Key("v1", 1), k -> new byte[] {5}));
+            while (tier.numbers().waits() < 1) {
+                Thread.sleep(1); // the caller waits for the fill's flight
+            }
+            release.countDown();
+            assertArrayEquals(new byte[] {5}, got.get(10, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+        fill.join();
+        assertEquals(1, tier.numbers().encodes());
+        assertArrayEquals(new byte[] {5}, tier.getIfPresent(new Key("v1", 1)));
+    }
+
+    @Test
+    void aFillDoesNotWaitForAnEncodeRunningForItsKey() throws Exception {
+        EncodedTier<Key> tier = new EncodedTier<>("t", 1 << 20);
+        CountDownLatch encoding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread get = Thread.ofPlatform().start(() -> tier.get(new Key("v1", 1), k -> {
+            encoding.countDown();
+            await(release);
+            return new byte[] {6};
+        }));
+        encoding.await();
+        assertFalse(tier.fill(new Key("v1", 1), k -> new byte[] {7}));
+        release.countDown();
+        get.join();
+        assertArrayEquals(new byte[] {6}, tier.getIfPresent(new Key("v1", 1)));
+        assertEquals(1, tier.numbers().encodes());
     }
 
     @Test
