@@ -1,5 +1,6 @@
 package io.github.pixmapcache.server.tiles;
 
+import io.github.pixmapcache.server.encoded.EncodedBody;
 import io.github.pixmapcache.server.encoded.EncodedTier;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ExecutorService;
@@ -69,12 +70,23 @@ public final class EncodedTiles implements TileSource {
 
     @Override
     public byte[] png(TileAddress tile, Runnable rendered) {
-        return tier.get(new TileKey(version, tile), key -> metatiles.png(key.tile(), () -> {
+        return tier.get(new TileKey(version, tile), key -> encode(key, rendered));
+    }
+
+    /** As {@link #png(TileAddress)}, from the encoded tier's memory: native for {@code --cache pixmap}. */
+    @Override
+    public EncodedBody body(TileAddress tile) {
+        return tier.body(new TileKey(version, tile), key -> encode(key, () -> { }));
+    }
+
+    /** A miss of the encoded tier: the metatile tier's PNG, and after a render the others' encodes if asked. */
+    private byte[] encode(TileKey key, Runnable rendered) {
+        return metatiles.png(key.tile(), () -> {
             rendered.run();
             if (afterRender != null) {
                 afterRender.execute(() -> encodeTheOthers(key.tile()));
             }
-        }));
+        });
     }
 
     /**
@@ -122,6 +134,11 @@ public final class EncodedTiles implements TileSource {
         return tier.numbers();
     }
 
+    /** The encoded tier in front. */
+    public EncodedTier<TileKey> encodedTier() {
+        return tier;
+    }
+
     /** The metatile tier behind the encoded one. */
     public TileSource metatiles() {
         return metatiles;
@@ -140,7 +157,7 @@ public final class EncodedTiles implements TileSource {
         if (afterRender != null) {
             afterRender.close();
         }
-        tier.invalidateAll();
+        tier.close();
         metatiles.close();
     }
 }
