@@ -73,7 +73,12 @@ public final class EncodedTiles implements TileSource {
         return tier.get(new TileKey(version, tile), key -> encode(key, rendered));
     }
 
-    /** As {@link #png(TileAddress)}, from the encoded tier's memory: native for {@code --cache pixmap}. */
+    /**
+     * As {@link #png(TileAddress)}, from the encoded tier's memory: native for {@code --cache pixmap}.
+     *
+     * @param tile the tile
+     * @return its PNG bytes, to write and then close
+     */
     @Override
     public EncodedBody body(TileAddress tile) {
         return tier.body(new TileKey(version, tile), key -> encode(key, () -> { }));
@@ -134,7 +139,7 @@ public final class EncodedTiles implements TileSource {
         return tier.numbers();
     }
 
-    /** The encoded tier in front. */
+    /** {@return the encoded tier in front} */
     public EncodedTier<TileKey> encodedTier() {
         return tier;
     }

@@ -33,6 +33,8 @@ public sealed interface TileSource extends AutoCloseable
      * The PNG bytes of {@code tile} as {@link #png(TileAddress)}, as a body to write and then close
      * (exactly once, when the write ends, on whatever thread): a native encoded tier's body pins its memory.
      *
+     * @param tile the tile
+     * @return its PNG bytes, open
      * @throws Overloaded if a render was needed and the render queue is full
      */
     default EncodedBody body(TileAddress tile) {
