@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,9 @@ class EncodedTierTest {
         byte[] first = tier.get(new Key("v1", 1), k -> { encodes.incrementAndGet(); return new byte[] {1, 2, 3, 4}; });
         byte[] second = tier.get(new Key("v1", 1), k -> { encodes.incrementAndGet(); return new byte[] {9}; });
         assertArrayEquals(first, second);
+        if (home == Home.HEAP) {
+            assertSame(first, second, "the heap tier returns its cached array itself");
+        }
         assertEquals(1, encodes.get());
         EncodedTier.Numbers numbers = tier.numbers();
         assertEquals(1, numbers.hits());
