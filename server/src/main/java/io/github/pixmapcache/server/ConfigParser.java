@@ -5,6 +5,7 @@ import io.github.pixmapcache.imageio.PixmapIO;
 import io.github.pixmapcache.server.fleet.FleetConfig;
 import io.github.pixmapcache.server.fleet.FleetSecurity;
 import io.github.pixmapcache.server.fleet.Secret;
+import io.github.pixmapcache.server.tiles.EncodedTiles;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,8 @@ public final class ConfigParser {
         PNG_LEVEL("png-level", "N", "zlib level of the tiles' PNG, 0..9, or auto: the encoder's choice (default auto)"),
         CACHE("cache", "KIND", "metatiles in pixmap (this library) or caffeine (on-heap int[]), each behind the encoded tier; or none (default pixmap)"),
         PICTURE("picture", "NAME", "mandelbrot, or waves: cheap to render, for load tests (default mandelbrot)"),
+        ENCODE("encode", "WHEN", "when a rendered metatile's tiles are encoded: on-request (each on its first request) or"
+                + " after-render (all of them, in the background) (default on-request)"),
         THREADS("threads", "KIND", "request threads: virtual or pool (default virtual)"),
         SHUTDOWN_TIMEOUT("shutdown-timeout", "SECONDS", "how long a stop waits for requests in flight (default 10)"),
         REDIS("redis", "URI", "shared tile tier in one Redis, redis://host:port or rediss://host:port (TLS) (default: none)"),
@@ -159,7 +162,8 @@ public final class ConfigParser {
                 v.get(Option.TILE_BUDGET, ConfigParser::parseBytes, d.tileBudgetBytes()),
                 v.get(Option.PICTURE, text -> parseEnum(ServerConfig.PictureKind.class, text), d.picture()),
                 v.get(Option.IMAGES, ConfigParser::existingDirectory, null),
-                v.get(Option.IIIF_BUDGET, ConfigParser::parseBytes, budget / 2)));
+                v.get(Option.IIIF_BUDGET, ConfigParser::parseBytes, budget / 2),
+                v.get(Option.ENCODE, text -> parseEnum(EncodedTiles.Encoding.class, text), d.encoding())));
     }
 
     /** The Redis tier's config, or null when neither --redis nor --redis-cluster is given. */

@@ -3,6 +3,7 @@ package io.github.pixmapcache.server;
 import io.github.pixmapcache.EvictionPolicy;
 import io.github.pixmapcache.imageio.PixmapIO;
 import io.github.pixmapcache.server.fleet.FleetConfig;
+import io.github.pixmapcache.server.tiles.EncodedTiles;
 import io.github.pixmapcache.server.tiles.Mandelbrot;
 import io.github.pixmapcache.server.tiles.Picture;
 import io.github.pixmapcache.server.tiles.Waves;
@@ -30,6 +31,7 @@ import java.util.Objects;
  * @param picture          what the server draws
  * @param images           the folder the IIIF service serves, or null for the default folder (a rendered fractal)
  * @param iiifBudgetBytes  the part of {@code budgetBytes} that IIIF's decoded strips get; the metatiles get the rest
+ * @param encoding         when the tiles of a rendered metatile are encoded: each on its first request, or all after the render
  */
 public record ServerConfig(
         int port,
@@ -47,7 +49,8 @@ public record ServerConfig(
         long tileBudgetBytes,
         PictureKind picture,
         Path images,
-        long iiifBudgetBytes) {
+        long iiifBudgetBytes,
+        EncodedTiles.Encoding encoding) {
 
     /** Which cache holds rendered metatiles: the point of the load test is to compare them. */
     public enum CacheKind {
@@ -103,6 +106,7 @@ public record ServerConfig(
         Objects.requireNonNull(threads, "threads");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(picture, "picture");
+        Objects.requireNonNull(encoding, "encoding");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in 0..65535: " + port);
         }
@@ -142,7 +146,8 @@ public record ServerConfig(
                         int renderThreads, int renderQueue, int pngLevel, CacheKind cache, ThreadMode threads,
                         Duration shutdownTimeout, FleetConfig fleet) {
         this(port, bind, budgetBytes, policy, metatileSize, renderThreads, renderQueue, pngLevel, cache, threads,
-                shutdownTimeout, fleet, DEFAULT_TILE_BUDGET, PictureKind.MANDELBROT, null, budgetBytes / 2);
+                shutdownTimeout, fleet, DEFAULT_TILE_BUDGET, PictureKind.MANDELBROT, null, budgetBytes / 2,
+                EncodedTiles.Encoding.ON_REQUEST);
     }
 
     /** Without the fleet tier. */
@@ -161,7 +166,7 @@ public record ServerConfig(
     /** The encoded tier's default budget: about 2,000 Mandelbrot tiles of 64 KB. */
     public static final long DEFAULT_TILE_BUDGET = 128L << 20;
 
-    /** The defaults: loopback port 8080, 512 MiB of metatiles and 128 MiB of tiles, 8x8 metatiles, a render thread per core, the PNG encoder's automatic level. */
+    /** The defaults: loopback port 8080, 512 MiB of metatiles and IIIF strips (half each) and 128 MiB of tiles, 8x8 metatiles, a render thread per core, the PNG encoder's automatic level. */
     public static ServerConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerConfig(8080, "127.0.0.1", 512L << 20, EvictionPolicy.WINDOW_TINY_LFU, 8,

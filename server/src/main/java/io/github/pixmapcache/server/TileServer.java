@@ -2,6 +2,8 @@ package io.github.pixmapcache.server;
 
 import io.github.pixmapcache.PixmapCache;
 import io.github.pixmapcache.server.encoded.EncodedTier;
+import io.github.pixmapcache.server.encoded.HeapEncodedTier;
+import io.github.pixmapcache.server.encoded.NativeEncodedTier;
 import io.github.pixmapcache.server.http.PlainTextErrorHandler;
 import io.github.pixmapcache.server.iiif.DerivativeStore;
 import io.github.pixmapcache.server.iiif.IiifHandler;
@@ -73,7 +75,7 @@ public final class TileServer implements AutoCloseable {
         this.tiles = tileSource(config, parts);
         tiles.bindTo(metrics.registry());
         boolean decodeOnce = config.cache() != ServerConfig.CacheKind.NONE;
-        EncodedTier<String> derivatives = new EncodedTier<>("iiif-derivatives", config.budgetBytes() / IIIF_DERIVATIVE_SHARE);
+        EncodedTier<String> derivatives = new HeapEncodedTier<>("iiif-derivatives", config.budgetBytes() / IIIF_DERIVATIVE_SHARE);
         derivatives.bindTo(metrics.registry());
         this.iiif = IiifService.create(config.images(), decodeOnce, config.iiifBudgetBytes(), config.policy(),
                 decodeOnce ? DerivativeStore.in(derivatives) : DerivativeStore.NONE);
@@ -120,10 +122,14 @@ public final class TileServer implements AutoCloseable {
 
     /** The metatile tier behind the encoded tier; without a cache, the renderer alone. */
     private TileSource tileSource(ServerConfig config, Parts parts) {
-        EncodedTier<TileKey> tier = new EncodedTier<>("tiles", config.tileBudgetBytes());
+        // pixmap: the tiles' bytes in native memory too; caffeine: all on the heap, the alternative it measures
+        EncodedTier<TileKey> tier = config.cache() == ServerConfig.CacheKind.PIXMAP
+                ? new NativeEncodedTier<>("tiles", config.tileBudgetBytes())
+                : new HeapEncodedTier<>("tiles", config.tileBudgetBytes());
         String version = config.picture().version();
         TileSource metatiles = metatileSource(config, parts, (tile, png) -> tier.putIfAbsent(new TileKey(version, tile), png));
-        return config.cache() == ServerConfig.CacheKind.NONE ? metatiles : new EncodedTiles(tier, version, metatiles);
+        return config.cache() == ServerConfig.CacheKind.NONE ? metatiles
+                : new EncodedTiles(tier, version, metatiles, config.metatileSize(), config.encoding());
     }
 
     /** @param encoded takes the tiles encoded apart from requests (the fleet's publisher) */
@@ -166,6 +172,11 @@ public final class TileServer implements AutoCloseable {
 
     public ServerConfig config() {
         return config;
+    }
+
+    /** The encoded tier in front of the metatiles; null without a cache. */
+    EncodedTier<TileKey> encodedTier() {
+        return tiles instanceof EncodedTiles encoded ? encoded.encodedTier() : null;
     }
 
     /** Tiles encoded to PNG so far by requests (the fleet's background encodes for Redis are apart). */

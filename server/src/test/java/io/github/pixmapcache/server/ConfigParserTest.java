@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.EvictionPolicy;
 import io.github.pixmapcache.imageio.PixmapIO;
+import io.github.pixmapcache.server.tiles.EncodedTiles;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +50,10 @@ class ConfigParserTest {
         ServerConfig config = parse(Map.of("TILES_PORT", "9000", "TILES_BUDGET", "2g", "TILES_CACHE", "none"),
                 "--port=9100", "--bind", "0.0.0.0", "--policy", "lru", "--metatile", "4", "--render-threads", "3",
                 "--render-queue=7", "--png-level", "9", "--cache", "caffeine", "--threads", "pool", "--shutdown-timeout", "2.5",
-                "--tile-budget", "64m", "--picture", "waves");
+                "--tile-budget", "64m", "--picture", "waves", "--encode", "after-render");
         assertEquals(new ServerConfig(9100, "0.0.0.0", 2L << 30, EvictionPolicy.LRU, 4, 3, 7, 9,
                 ServerConfig.CacheKind.CAFFEINE, ServerConfig.ThreadMode.POOL, Duration.ofMillis(2500), null,
-                64L << 20, ServerConfig.PictureKind.WAVES, null, 1L << 30), config);
+                64L << 20, ServerConfig.PictureKind.WAVES, null, (2L << 30) / 2, EncodedTiles.Encoding.AFTER_RENDER), config);
     }
 
     @ParameterizedTest

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.pixmapcache.server.tiles.Mandelbrot;
 import io.github.pixmapcache.server.tiles.TileAddress;
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,42 @@ class EncodedTierServerTest {
             assertMandelbrot(new TileAddress(3, 3, 5), server.tile(new TileAddress(3, 3, 5)));
             assertEquals(1, server.server.renders());
             assertEquals(2, server.server.encodes());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pixmap", "caffeine"})
+    void encodeAfterRenderEncodesEveryTileOfTheMetatileOnceAndTheirFirstRequestsAreHits(String cache) {
+        try (TestServer server = TestServer.start("--cache", cache, "--metatile", "4", "--encode", "after-render")) {
+            TileAddress asked = new TileAddress(5, 9, 13); // metatile 5/2/3: tiles 8..11 x 12..15
+            assertMandelbrot(asked, server.tile(asked));
+            FleetTestSupport.await(() -> server.server.encodes() == 16, Duration.ofSeconds(30),
+                    () -> "encodes after one render: " + server.server.encodes());
+            String filled = new String(server.get("/stats").body());
+            assertEquals(16, field(filled, "tiles", "entries"), filled);
+            assertEquals(0, field(filled, "tiles", "hits"), "the background encodes are no lookups: " + filled);
+            for (int x = 8; x < 12; x++) {
+                for (int y = 12; y < 16; y++) {
+                    assertMandelbrot(new TileAddress(5, x, y), server.tile(new TileAddress(5, x, y)));
+                }
+            }
+            String stats = new String(server.get("/stats").body());
+            assertEquals(16, field(stats, "tiles", "hits"), "the other 15 tiles' first requests and the asked one's second: " + stats);
+            assertEquals(1, field(stats, "tiles", "misses"), "only the first request missed: " + stats);
+            assertEquals(16, field(stats, "tiles", "encodes"), stats);
+            assertEquals(1, server.server.renders());
+            assertEquals(16, server.server.encodes(), "each tile encoded once");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pixmap", "caffeine"})
+    void encodeOnRequestEncodesOnlyTheTilesAskedFor(String cache) throws Exception {
+        try (TestServer server = TestServer.start("--cache", cache, "--metatile", "4")) {
+            assertMandelbrot(new TileAddress(5, 9, 13), server.tile(new TileAddress(5, 9, 13)));
+            sleep(300); // time for a background encode that must not happen
+            assertEquals(1, server.server.encodes());
+            assertEquals(1, field(new String(server.get("/stats").body()), "tiles", "entries"));
         }
     }
 

@@ -15,7 +15,7 @@ import org.knowm.xchart.CategoryChart;
  * {@code commands.txt} and one {@code summary-CACHE.txt} of {@code key=value} lines per cache.
  */
 final class ServerLoad {
-    private static final List<String> CACHES = List.of("pixmap", "caffeine", "none");
+    private static final List<String> CACHES = List.of("pixmap", "pixmap-after-render", "caffeine", "none");
 
     private final Path directory;
     private final Map<String, String> machine;
@@ -30,6 +30,17 @@ final class ServerLoad {
                 runs.add(GcRun.keyValues(summary));
             }
         }
+    }
+
+    /**
+     * Prints the section alone, for {@code bench/server-load} to show even where the whole report cannot
+     * be made: {@code RESULTS_DIRECTORY CHART_DIRECTORY}.
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            throw new IllegalArgumentException("usage: ServerLoad RESULTS_DIRECTORY CHART_DIRECTORY");
+        }
+        System.out.print(section(Path.of(args[0]), Path.of(args[1])));
     }
 
     /** The section, with its charts written to {@code chartDirectory}; empty if the load test never ran. */
@@ -50,9 +61,12 @@ final class ServerLoad {
         out.append("`bench/server-load`: the tile server (`server/`) with each `--cache` in a JVM of its own, "
                 + "same flags and heap, driven by `wrk` with `bench/wrk/viewports.lua` (places drawn by a Zipf law, "
                 + "s = 1, random zooms, tiles of a viewport around the place). `pixmap`: tiles' PNG bytes in the "
-                + "encoded tier (`--tile-budget`) in front of metatiles in pixmap-cache's native memory (`--budget`); "
-                + "`caffeine`: the same encoded tier in front of each metatile as an on-heap `int[]` in Caffeine, "
-                + "weighed by its bytes; `none`: every request renders and encodes its own tile. The warm-up runs "
+                + "encoded tier (`--tile-budget`) in front of metatiles (`--budget`), both in pixmap-cache's native "
+                + "memory, tiles written to the socket from it; "
+                + "`pixmap-after-render`: the same, with `--encode after-render` (a rendered metatile's other tiles "
+                + "are encoded in the background, as mod_tile does, where `pixmap` encodes each on its first request); "
+                + "`caffeine`: both tiers on the heap, the tiles as `byte[]` and each metatile as an `int[]` in "
+                + "Caffeine, weighed by their bytes; `none`: every request renders and encodes its own tile. The warm-up runs "
                 + "until both tiers have evicted (their budgets are full); then the measured run; then, on the same "
                 + "server, one hot tile and `/health`. GC numbers are every `Pause` line of `-Xlog:gc` during the "
                 + "measured run, heap is the largest occupancy left after one of those collections; the load "
@@ -83,6 +97,7 @@ final class ServerLoad {
         }
         out.append('\n');
         out.append(goals());
+        out.append(encodings());
         Path analysis = directory.resolve("analysis.md");
         if (Files.exists(analysis)) {
             out.append(Files.readString(analysis).strip()).append("\n\n");
@@ -107,6 +122,21 @@ final class ServerLoad {
                 number(pixmap, "rps") / number(caffeine, "rps"), number(pixmap, "p99_ms") / number(caffeine, "p99_ms"),
                 (long) number(pixmap, "gcPauses"), number(pixmap, "gcTotalMs"), number(pixmap, "gcLongestMs"),
                 (long) number(caffeine, "gcPauses"), number(caffeine, "gcTotalMs"), number(caffeine, "gcLongestMs"));
+    }
+
+    /** Encode-after-render against encode-on-request, within this run; empty unless both ran. */
+    private String encodings() {
+        Map<String, String> onRequest = run("pixmap");
+        Map<String, String> afterRender = run("pixmap-after-render");
+        if (onRequest == null || afterRender == null) {
+            return "";
+        }
+        return String.format("Encode after render against encode on request (both `pixmap`): **%.2fx** the requests/s, "
+                        + "**%.2fx** the p99, %d encodes against %d for %d against %d requests, tile hit ratio %s against %s.%n%n",
+                number(afterRender, "rps") / number(onRequest, "rps"), number(afterRender, "p99_ms") / number(onRequest, "p99_ms"),
+                (long) delta(afterRender, "tiles_encodes"), (long) delta(onRequest, "tiles_encodes"),
+                (long) number(afterRender, "requests"), (long) number(onRequest, "requests"),
+                ratio(afterRender, "tiles_hits", "tiles_misses"), ratio(onRequest, "tiles_hits", "tiles_misses"));
     }
 
     private Map<String, String> run(String cache) {

@@ -1,74 +1,17 @@
 package io.github.pixmapcache.server.encoded;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
- * Encoded responses by key, within a byte budget: Caffeine (W-TinyLFU) holding each value as an
- * on-heap {@code byte[]} weighed by its length. A hit returns the cached array itself (callers must
- * not change it); a miss runs the caller's encode on the caller's thread, once per key however many
- * callers arrive meanwhile (single flight: the others wait for its result, or its exception).
- *
- * <p>Why on the heap and not in native memory: see docs/server.md, "The encoded tier" (measured
- * there). Encodes in flight live in a map of their own, apart from the cache: a finished value is put
- * in the cache before its flight is removed, so a caller never finds neither; a failed encode is
- * never cached, and the next caller encodes again.
- *
- * <pre>{@code
- * EncodedTier<TileKey> tiles = new EncodedTier<>("tiles", 256L << 20);
- * byte[] png = tiles.get(key, k -> encoder.encode(...));
- * tiles.bindTo(registry);      // cache.gets{cache="tiles",result="hit"|"miss"}, cache.evictions, ...
- * }</pre>
+ * Encoded responses by key, within a byte budget, each encoded once however many callers ask for it
+ * meanwhile (single flight: the others wait for its result, or its exception); a failed encode is never
+ * cached, and the next caller encodes again. Two homes for the bytes: {@link HeapEncodedTier} ({@code
+ * byte[]} in a Caffeine) and {@link NativeEncodedTier} (native memory in a {@code PixmapCache}).
  *
  * @param <K> the key: must carry everything the bytes depend on (address, format, renderer version)
  */
-public final class EncodedTier<K> {
-    private final String name;
-    private final long maximumBytes;
-    private final Cache<K, byte[]> cache;
-    /** The encode running for each key, if any: one per key, shared by the callers that wait for it. */
-    private final ConcurrentHashMap<K, CompletableFuture<byte[]>> encoding = new ConcurrentHashMap<>();
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
-    private final LongAdder waits = new LongAdder();
-    private final LongAdder encodes = new LongAdder();
-    private final LongAdder encodeFailures = new LongAdder();
-    private final LongAdder encodeNanos = new LongAdder();
-    private final LongAdder puts = new LongAdder();
-    private final LongAdder evictions = new LongAdder();
-
-    /**
-     * An empty tier.
-     *
-     * @param name         names the tier in its meters ({@code cache=<name>}) and messages
-     * @param maximumBytes the budget: bytes of encoded values kept at most (0 keeps nothing)
-     * @throws IllegalArgumentException if {@code maximumBytes} is negative
-     */
-    public EncodedTier(String name, long maximumBytes) {
-        this.name = Objects.requireNonNull(name, "name");
-        if (maximumBytes < 0) {
-            throw new IllegalArgumentException("budget of the encoded tier " + name + " must not be negative: "
-                    + maximumBytes);
-        }
-        this.maximumBytes = maximumBytes;
-        this.cache = Caffeine.newBuilder()
-                .maximumWeight(maximumBytes)
-                .<K, byte[]>weigher((key, bytes) -> bytes.length)
-                .evictionListener((key, bytes, cause) -> {
-                    if (cause.wasEvicted()) {
-                        evictions.increment();
-                    }
-                })
-                .executor(Runnable::run) // maintenance on the caller: no pool threads, deterministic counts
-                .build();
-    }
+public interface EncodedTier<K> extends AutoCloseable {
 
     /**
      * The bytes cached for {@code key}, else the result of {@code encode}, run here once for all the
@@ -76,99 +19,65 @@ public final class EncodedTier<K> {
      *
      * @param key    what to look up
      * @param encode makes the bytes of a missing key; must not return null
-     * @return the bytes (shared: never change them)
+     * @return the bytes (shared by the heap tier: never change them)
      * @throws RuntimeException what {@code encode} threw, here and in every caller that waited for it
      */
-    public byte[] get(K key, Function<? super K, byte[]> encode) {
-        Objects.requireNonNull(encode, "encode");
-        byte[] cached = cache.getIfPresent(key);
-        if (cached != null) {
-            hits.increment();
-            return cached;
-        }
-        misses.increment();
-        CompletableFuture<byte[]> mine = new CompletableFuture<>();
-        CompletableFuture<byte[]> running = encoding.putIfAbsent(key, mine);
-        if (running != null) {
-            waits.increment();
-            return await(running);
-        }
-        try {
-            byte[] bytes = cache.getIfPresent(key); // finished between the first look and the claim
-            if (bytes == null) {
-                bytes = encode(key, encode);
-                cache.put(key, bytes); // before the flight ends: a later caller finds one or the other
-            }
-            mine.complete(bytes);
-            return bytes;
-        } catch (RuntimeException | Error e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            encoding.remove(key, mine);
-        }
-    }
+    byte[] get(K key, Function<? super K, byte[]> encode);
 
-    private byte[] encode(K key, Function<? super K, byte[]> encode) {
-        long start = System.nanoTime();
-        try {
-            byte[] bytes = Objects.requireNonNull(encode.apply(key), () -> "the encode of " + key + " returned null");
-            encodes.increment();
-            return bytes;
-        } catch (RuntimeException | Error e) {
-            encodeFailures.increment();
-            throw e;
-        } finally {
-            encodeNanos.add(System.nanoTime() - start);
-        }
-    }
+    /**
+     * As {@link #get}, but the bytes as a body to write, valid until it is closed: the native tier's
+     * body pins its memory (any thread may read and close it), so close it exactly when the write ends.
+     *
+     * @param key    what to look up
+     * @param encode makes the bytes of a missing key; must not return null
+     * @return the body, open
+     * @throws RuntimeException what {@code encode} threw, here and in every caller that waited for it
+     */
+    EncodedBody body(K key, Function<? super K, byte[]> encode);
 
-    /** The bytes cached for {@code key}, or null (also while they are being encoded); never encodes. */
-    public byte[] getIfPresent(K key) {
-        byte[] cached = cache.getIfPresent(key);
-        (cached != null ? hits : misses).increment();
-        return cached;
-    }
+    /**
+     * Encodes and caches the bytes of {@code key} ahead of any request for it, unless they are cached or
+     * being encoded already; {@code encode} may return null when it has nothing to encode from, and then
+     * nothing is cached. Not a lookup: counts no hit and no miss. Requests for {@code key} meanwhile wait
+     * for this encode, as for any other.
+     *
+     * @param key    what to fill
+     * @param encode makes the bytes, or returns null
+     * @return whether this call encoded and cached the key's bytes (false: they were cached or being
+     *         encoded already, or {@code encode} had nothing to encode from)
+     * @throws RuntimeException what {@code encode} threw (nothing was cached)
+     */
+    boolean fill(K key, Function<? super K, byte[]> encode);
+
+    /**
+     * The bytes cached for {@code key}, or null (also while they are being encoded); never encodes.
+     *
+     * @param key what to look up
+     * @return the bytes, or null
+     */
+    byte[] getIfPresent(K key);
 
     /**
      * Caches {@code bytes} for {@code key} unless the key is cached or being encoded: for bytes that
      * came from elsewhere (another tier, an encode of several keys at once).
      *
      * @param key   the key
-     * @param bytes its bytes (kept, not copied: never change them afterwards)
+     * @param bytes its bytes (the heap tier keeps them, not copied: never change them afterwards)
      * @return whether they were cached
      */
-    public boolean putIfAbsent(K key, byte[] bytes) {
-        Objects.requireNonNull(bytes, "bytes");
-        boolean added = !encoding.containsKey(key) && cache.asMap().putIfAbsent(key, bytes) == null;
-        if (added) {
-            puts.increment();
-        }
-        return added;
-    }
+    boolean putIfAbsent(K key, byte[] bytes);
 
     /** Drops every cached value (encodes running now still finish and are cached). */
-    public void invalidateAll() {
-        cache.invalidateAll();
-    }
+    void invalidateAll();
 
-    /** The name given at construction. */
-    public String name() {
-        return name;
-    }
+    /** {@return the name given at construction} */
+    String name();
 
-    /** The budget in bytes. */
-    public long maximumBytes() {
-        return maximumBytes;
-    }
+    /** {@return the budget in bytes} */
+    long maximumBytes();
 
-    /** The tier's counters now; {@code usedBytes} and {@code entries} may lag a moment behind. */
-    public Numbers numbers() {
-        var eviction = cache.policy().eviction().orElseThrow();
-        return new Numbers(hits.sum(), misses.sum(), waits.sum(), encodes.sum(), encodeFailures.sum(),
-                encodeNanos.sum(), puts.sum(), evictions.sum(), cache.estimatedSize(),
-                eviction.weightedSize().orElse(0), maximumBytes);
-    }
+    /** {@return the tier's counters now; {@code usedBytes} and {@code entries} may lag a moment behind} */
+    Numbers numbers();
 
     /**
      * Binds the tier's meters to {@code registry}, tagged {@code cache=<name>}: Micrometer's common
@@ -176,28 +85,13 @@ public final class EncodedTier<K> {
      *
      * @param registry where the meters go
      */
-    public void bindTo(MeterRegistry registry) {
+    default void bindTo(MeterRegistry registry) {
         new EncodedTierMetrics(this).bindTo(registry);
     }
 
-    private static byte[] await(CompletableFuture<byte[]> running) {
-        try {
-            return running.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
-    }
-
+    /** Lets go of every cached value; bodies still open stay readable until they are closed. */
     @Override
-    public String toString() {
-        return "encoded tier " + name + " " + numbers();
-    }
+    void close();
 
     /**
      * What the tier has done.
@@ -205,7 +99,7 @@ public final class EncodedTier<K> {
      * @param hits           lookups answered from the tier, with no encode
      * @param misses         lookups that found no finished value (each then encoded, or waited for an encode)
      * @param waits          misses that waited for another caller's encode of the same key
-     * @param encodes        encodes run and cached
+     * @param encodes        encodes run and cached, for lookups and for {@link #fill}s
      * @param encodeFailures encodes that threw (nothing was cached)
      * @param encodeNanos    time spent in encodes, in total
      * @param puts           values cached by {@link #putIfAbsent}
@@ -214,8 +108,8 @@ public final class EncodedTier<K> {
      * @param usedBytes      bytes of values cached now
      * @param maximumBytes   the budget
      */
-    public record Numbers(long hits, long misses, long waits, long encodes, long encodeFailures, long encodeNanos,
-                          long puts, long evictions, long entries, long usedBytes, long maximumBytes) {
+    record Numbers(long hits, long misses, long waits, long encodes, long encodeFailures, long encodeNanos,
+                   long puts, long evictions, long entries, long usedBytes, long maximumBytes) {
 
         /**
          * Hits divided by lookups.

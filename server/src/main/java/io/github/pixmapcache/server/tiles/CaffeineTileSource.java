@@ -38,9 +38,29 @@ public final class CaffeineTileSource implements TileSource {
     }
 
     @Override
-    public byte[] png(TileAddress tile) {
+    public byte[] png(TileAddress tile, Runnable rendered) {
         Metatile metatile = Metatile.of(tile, metatileSize);
-        int[] pixels = cache.get(metatile, this::render);
+        boolean[] renderedHere = new boolean[1]; // set by the load, which runs on this thread if at all
+        int[] pixels = cache.get(metatile, key -> {
+            int[] block = render(key);
+            renderedHere[0] = true;
+            return block;
+        });
+        byte[] png = cut(pixels, metatile, tile);
+        if (renderedHere[0]) {
+            rendered.run();
+        }
+        return png;
+    }
+
+    @Override
+    public byte[] pngIfCached(TileAddress tile) {
+        Metatile metatile = Metatile.of(tile, metatileSize);
+        int[] pixels = cache.getIfPresent(metatile);
+        return pixels == null ? null : cut(pixels, metatile, tile);
+    }
+
+    private byte[] cut(int[] pixels, Metatile metatile, TileAddress tile) {
         return encoder.encode(pixels, metatile.pixelsPerSide(), metatile.offsetX(tile), metatile.offsetY(tile));
     }
 

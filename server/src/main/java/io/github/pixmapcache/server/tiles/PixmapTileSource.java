@@ -41,14 +41,30 @@ public final class PixmapTileSource implements TileSource {
     }
 
     @Override
-    public byte[] png(TileAddress tile) {
+    public byte[] png(TileAddress tile, Runnable rendered) {
         Metatile metatile = Metatile.of(tile, metatileSize);
-        if (fleet != null) {
-            return pngThroughFleet(tile, metatile);
+        boolean[] renderedHere = new boolean[1]; // set by the load, which runs on this thread if at all
+        PixmapLoader<Metatile> loading = (key, allocator) -> {
+            Pixmap pixmap = loader.load(key, allocator);
+            renderedHere[0] = true;
+            return pixmap;
+        };
+        byte[] png = fleet != null ? pngThroughFleet(tile, metatile, loading) : pngFromCache(tile, metatile, loading);
+        if (renderedHere[0]) {
+            rendered.run();
         }
-        try (PixmapLease lease = cache.computeIfAbsent(metatile, loader)) {
+        return png;
+    }
+
+    private byte[] pngFromCache(TileAddress tile, Metatile metatile, PixmapLoader<Metatile> loading) {
+        try (PixmapLease lease = cache.computeIfAbsent(metatile, loading)) {
             return cut(lease.pixmap(), metatile, tile);
         }
+    }
+
+    @Override
+    public byte[] pngIfCached(TileAddress tile) {
+        return cutIfCached(Metatile.of(tile, metatileSize), tile);
     }
 
     /**
@@ -56,7 +72,7 @@ public final class PixmapTileSource implements TileSource {
      * lease-free read, so that a miss asks Redis before it commits to a render; without a fleet,
      * {@code computeIfAbsent} alone serves hits and misses, each counted once.
      */
-    private byte[] pngThroughFleet(TileAddress tile, Metatile metatile) {
+    private byte[] pngThroughFleet(TileAddress tile, Metatile metatile, PixmapLoader<Metatile> loading) {
         byte[] cached = cutIfCached(metatile, tile);
         if (cached != null) {
             return cached;
@@ -65,7 +81,7 @@ public final class PixmapTileSource implements TileSource {
         if (stored != null) {
             return stored;
         }
-        FleetTiles.Load load = fleet.load(metatile, loader);
+        FleetTiles.Load load = fleet.load(metatile, loading);
         try (PixmapLease lease = cache.computeIfAbsent(metatile, load)) {
             return cut(lease.pixmap(), metatile, tile);
         } finally {

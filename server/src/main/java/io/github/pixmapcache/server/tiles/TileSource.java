@@ -1,5 +1,6 @@
 package io.github.pixmapcache.server.tiles;
 
+import io.github.pixmapcache.server.encoded.EncodedBody;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -15,7 +16,33 @@ public sealed interface TileSource extends AutoCloseable
      *
      * @throws Overloaded if a render was needed and the render queue is full
      */
-    byte[] png(TileAddress tile);
+    default byte[] png(TileAddress tile) {
+        return png(tile, () -> { });
+    }
+
+    /**
+     * The PNG bytes of {@code tile}, as {@link #png(TileAddress)}; runs {@code rendered} once if this
+     * call rendered the tile's metatile, when the metatile is cached (a tile source without metatiles
+     * never runs it).
+     *
+     * @throws Overloaded if a render was needed and the render queue is full
+     */
+    byte[] png(TileAddress tile, Runnable rendered);
+
+    /**
+     * The PNG bytes of {@code tile} as {@link #png(TileAddress)}, as a body to write and then close
+     * (exactly once, when the write ends, on whatever thread): a native encoded tier's body pins its memory.
+     *
+     * @param tile the tile
+     * @return its PNG bytes, open
+     * @throws Overloaded if a render was needed and the render queue is full
+     */
+    default EncodedBody body(TileAddress tile) {
+        return EncodedBody.of(png(tile));
+    }
+
+    /** The PNG bytes of {@code tile} cut from its metatile if that is cached now, else null: never renders. */
+    byte[] pngIfCached(TileAddress tile);
 
     /** The cache's counters now. */
     CacheNumbers numbers();

@@ -19,8 +19,9 @@ public final class UncachedTileSource implements TileSource {
         this.encoder = encoder;
     }
 
+    /** Renders and encodes {@code tile} alone; there is no metatile, so {@code rendered} never runs. */
     @Override
-    public byte[] png(TileAddress tile) {
+    public byte[] png(TileAddress tile, Runnable rendered) {
         int side = TileAddress.SIZE;
         int[] pixels = new int[side * side];
         try (RenderPool.Admission admission = renderPool.admit()) {
@@ -31,6 +32,12 @@ public final class UncachedTileSource implements TileSource {
         }
         renders.increment();
         return encoder.encode(pixels, side, 0, 0);
+    }
+
+    /** Null: nothing is cached. */
+    @Override
+    public byte[] pngIfCached(TileAddress tile) {
+        return null;
     }
 
     @Override

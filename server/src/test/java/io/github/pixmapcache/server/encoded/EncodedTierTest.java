@@ -2,6 +2,7 @@ package io.github.pixmapcache.server.encoded;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,31 +17,47 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** Both homes of the encoded tier keep the same contract: on the heap and in native memory. */
 class EncodedTierTest {
+
+    /** Where the tier keeps its bytes. */
+    enum Home {
+        HEAP, NATIVE;
+
+        <K> EncodedTier<K> tier(String name, long budget) {
+            return this == HEAP ? new HeapEncodedTier<>(name, budget) : new NativeEncodedTier<>(name, budget);
+        }
+    }
 
     record Key(String version, int id) {
     }
 
-    @Test
-    void aHitReturnsTheCachedBytesWithoutEncoding() {
-        EncodedTier<Key> tier = new EncodedTier<>("t", 1 << 20);
+    @ParameterizedTest
+    @EnumSource(Home.class)
+    void aHitReturnsTheCachedBytesWithoutEncoding(Home home) {
+        EncodedTier<Key> tier = home.tier("t", 1 << 20);
         AtomicInteger encodes = new AtomicInteger();
-        byte[] first = tier.get(new Key("v1", 1), k -> { encodes.incrementAndGet(); return new byte[] {1, 2, 3}; });
+        byte[] first = tier.get(new Key("v1", 1), k -> { encodes.incrementAndGet(); return new byte[] {1, 2, 3, 4}; });
         byte[] second = tier.get(new Key("v1", 1), k -> { encodes.incrementAndGet(); return new byte[] {9}; });
-        assertSame(first, second);
+        assertArrayEquals(first, second);
+        if (home == Home.HEAP) {
+            assertSame(first, second, "the heap tier returns its cached array itself");
+        }
         assertEquals(1, encodes.get());
         EncodedTier.Numbers numbers = tier.numbers();
         assertEquals(1, numbers.hits());
         assertEquals(1, numbers.misses());
         assertEquals(1, numbers.encodes());
-        assertEquals(3, numbers.usedBytes());
+        assertEquals(4, numbers.usedBytes());
     }
 
-    @Test
-    void sixtyFourConcurrentCallersOfOneColdKeyShareOneEncode() throws Exception {
-        EncodedTier<Key> tier = new EncodedTier<>("t", 1 << 20);
+    @ParameterizedTest
+    @EnumSource(Home.class)
+    void sixtyFourConcurrentCallersOfOneColdKeyShareOneEncode(Home home) throws Exception {
+        EncodedTier<Key> tier = home.tier("t", 1 << 20);
         AtomicInteger encodes = new AtomicInteger();
         CountDownLatch release = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(64);
@@ -67,9 +84,75 @@ class EncodedTierTest {
         assertEquals(63, tier.numbers().waits());
     }
 
-    @Test
-    void aFailedEncodeReachesEveryWaiterAndIsNotCached() throws Exception {
-        EncodedTier<Key> tier = new EncodedTier<>("t", 1 << 20);
+    @ParameterizedTest
+    @EnumSource(Home.class)
+    void aFillCachesOnceCountsNoLookupAndSkipsWhatIsCachedOrHasNothingToEncode(Home home) {
+        EncodedTier<Key> tier = home.tier("t", 1 << 20);
+        AtomicInteger encodes = new AtomicInteger();
+        assertTrue(tier.fill(new Key("v1", 1), k -> { encodes.incrementAndGet(); return new byte[] {1}; }));
+        assertFalse(tier.fill(new Key("v1", 1), k -> { encodes.incrementAndGet(); return new byte[] {2}; }));
+        assertFalse(tier.fill(new Key("v1", 2), k -> null)); // its metatile was evicted: nothing to encode from
+        assertNull(tier.getIfPresent(new Key("v1", 2)));
+        assertArrayEquals(new byte[] {1}, tier.get(new Key("v1", 1), k -> new byte[] {3}));
+        assertEquals(1, encodes.get());
+        EncodedTier.Numbers numbers = tier.numbers();
+        assertEquals(1, numbers.hits(), "the get; fills are no lookups");
+        assertEquals(1, numbers.misses(), "the getIfPresent");
+        assertEquals(1, numbers.encodes(), "a null from a fill is no encode");
+        assertEquals(1, numbers.entries());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Home.class)
+    void aCallerWaitingOnAFillThatFindsNothingEncodesItself(Home home) throws Exception {
+        EncodedTier<Key> tier = home.tier("t", 1 << 20);
+        CountDownLatch filling = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread fill = Thread.ofPlatform().start(() -> tier.fill(new Key("v1", 1), k -> {
+            filling.countDown();
+            await(release);
+            return null;
+        }));
+        filling.await();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<byte[]> got = pool.submit(() -> tier.get(new Key("v1", 1), k -> new byte[] {5}));
+            while (tier.numbers().waits() < 1) {
+                Thread.sleep(1); // the caller waits for the fill's flight
+            }
+            release.countDown();
+            assertArrayEquals(new byte[] {5}, got.get(10, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+        fill.join();
+        assertEquals(1, tier.numbers().encodes());
+        assertArrayEquals(new byte[] {5}, tier.getIfPresent(new Key("v1", 1)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Home.class)
+    void aFillDoesNotWaitForAnEncodeRunningForItsKey(Home home) throws Exception {
+        EncodedTier<Key> tier = home.tier("t", 1 << 20);
+        CountDownLatch encoding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread get = Thread.ofPlatform().start(() -> tier.get(new Key("v1", 1), k -> {
+            encoding.countDown();
+            await(release);
+            return new byte[] {6};
+        }));
+        encoding.await();
+        assertFalse(tier.fill(new Key("v1", 1), k -> new byte[] {7}));
+        release.countDown();
+        get.join();
+        assertArrayEquals(new byte[] {6}, tier.getIfPresent(new Key("v1", 1)));
+        assertEquals(1, tier.numbers().encodes());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Home.class)
+    void aFailedEncodeReachesEveryWaiterAndIsNotCached(Home home) throws Exception {
+        EncodedTier<Key> tier = home.tier("t", 1 << 20);
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Thread failing = Thread.ofPlatform().start(() -> assertThrows(IllegalStateException.class,
@@ -92,10 +175,11 @@ class EncodedTierTest {
         assertArrayEquals(new byte[] {2}, tier.get(new Key("v1", 1), k -> new byte[] {2}));
     }
 
-    @Test
-    void theBudgetHoldsAndEvictionsAreCounted() {
+    @ParameterizedTest
+    @EnumSource(Home.class)
+    void theBudgetHoldsAndEvictionsAreCounted(Home home) {
         long budget = 100_000;
-        EncodedTier<Key> tier = new EncodedTier<>("t", budget);
+        EncodedTier<Key> tier = home.tier("t", budget);
         for (int i = 0; i < 1000; i++) {
             tier.get(new Key("v1", i), k -> new byte[1000]);
             assertTrue(tier.numbers().usedBytes() <= budget, () -> tier.numbers().toString());
@@ -107,51 +191,56 @@ class EncodedTierTest {
         assertEquals(1000, numbers.evictions() + numbers.entries());
     }
 
-    @Test
-    void aValueLargerThanTheBudgetIsServedButNotKept() {
-        EncodedTier<Key> tier = new EncodedTier<>("t", 10);
+    @ParameterizedTest
+    @EnumSource(Home.class)
+    void aValueLargerThanTheBudgetIsServedButNotKept(Home home) {
+        EncodedTier<Key> tier = home.tier("t", 10);
         assertEquals(11, tier.get(new Key("v1", 1), k -> new byte[11]).length);
         assertEquals(0, tier.numbers().usedBytes());
         assertNull(tier.getIfPresent(new Key("v1", 1)));
     }
 
-    @Test
-    void anotherRendererVersionIsAnotherKey() {
-        EncodedTier<Key> tier = new EncodedTier<>("t", 1 << 20);
+    @ParameterizedTest
+    @EnumSource(Home.class)
+    void anotherRendererVersionIsAnotherKey(Home home) {
+        EncodedTier<Key> tier = home.tier("t", 1 << 20);
         tier.get(new Key("v1", 1), k -> new byte[] {1});
         assertArrayEquals(new byte[] {2}, tier.get(new Key("v2", 1), k -> new byte[] {2}));
         assertEquals(2, tier.numbers().encodes());
     }
 
-    @Test
-    void putIfAbsentNeverReplaces() {
-        EncodedTier<Key> tier = new EncodedTier<>("t", 1 << 20);
+    @ParameterizedTest
+    @EnumSource(Home.class)
+    void putIfAbsentNeverReplaces(Home home) {
+        EncodedTier<Key> tier = home.tier("t", 1 << 20);
         assertTrue(tier.putIfAbsent(new Key("v1", 1), new byte[] {1}));
         assertTrue(!tier.putIfAbsent(new Key("v1", 1), new byte[] {2}));
         assertArrayEquals(new byte[] {1}, tier.getIfPresent(new Key("v1", 1)));
         assertEquals(1, tier.numbers().puts());
     }
 
-    @Test
-    void badArgumentsAreRefusedByName() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new EncodedTier<Key>("tiles", -1));
+    @ParameterizedTest
+    @EnumSource(Home.class)
+    void badArgumentsAreRefusedByName(Home home) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> home.<Key>tier("tiles", -1));
         assertTrue(e.getMessage().contains("tiles") && e.getMessage().contains("-1"), e.getMessage());
-        EncodedTier<Key> tier = new EncodedTier<>("t", 1 << 20);
+        EncodedTier<Key> tier = home.tier("t", 1 << 20);
         assertThrows(NullPointerException.class, () -> tier.get(new Key("v1", 1), k -> null));
         assertNull(tier.getIfPresent(new Key("v1", 1)), "a null encode caches nothing");
     }
 
-    @Test
-    void theMetersFollowTheNumbers() {
-        EncodedTier<Key> tier = new EncodedTier<>("tiles", 1 << 20);
+    @ParameterizedTest
+    @EnumSource(Home.class)
+    void theMetersFollowTheNumbers(Home home) {
+        EncodedTier<Key> tier = home.tier("tiles", 1 << 20);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         tier.bindTo(registry);
-        tier.get(new Key("v1", 1), k -> new byte[] {1, 2});
-        tier.get(new Key("v1", 1), k -> new byte[] {1, 2});
+        tier.get(new Key("v1", 1), k -> new byte[] {1, 2, 3, 4});
+        tier.get(new Key("v1", 1), k -> new byte[] {1, 2, 3, 4});
         assertEquals(1, registry.get("cache.gets").tag("cache", "tiles").tag("result", "hit").functionCounter().count());
         assertEquals(1, registry.get("cache.gets").tag("cache", "tiles").tag("result", "miss").functionCounter().count());
         assertEquals(1, registry.get("cache.load").tag("result", "success").functionCounter().count());
-        assertEquals(2, registry.get("cache.used").tag("cache", "tiles").gauge().value());
+        assertEquals(4, registry.get("cache.used").tag("cache", "tiles").gauge().value());
         assertEquals(1 << 20, registry.get("cache.maximum").gauge().value());
     }
 
