@@ -28,8 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * A pass holds a window of decoded rows and one unfinished strip per kept level, never the image.
  */
 final class StripDecoder {
-    /** A whole pass caches the levels that fit this fraction of the cache. */
-    static final int KEPT_SHARE = 4;
+    /**
+     * A whole pass caches the levels that fit this fraction of the cache: small enough that the
+     * coarse levels of many sources stay cached together while viewers open them at once (with a
+     * quarter, 16 concurrent whole passes of 6000x4000 photographs evicted each other's strips and
+     * every evicted coarse strip read its whole file again); the finer strips come and go one by one.
+     */
+    static final int KEPT_SHARE = 32;
 
     private final PixmapCache<StripKey> cache;
     private final long stripBytes;
