@@ -78,7 +78,10 @@ class ReadBufferTest {
         assertEquals(1, buffer.ownedRings());
     }
 
-    /** One owner, one concurrent drainer: every kept note arrives once and in order, and the hits add up. */
+    /**
+     * One owner, one concurrent drainer: every kept note arrives once and in order, and the hits add
+     * up. A note its owner scrubs may still arrive, once, when the drainer took it before the scrub.
+     */
     @Test
     void withAConcurrentDrainerEveryKeptNoteArrivesOnceInOrder() throws InterruptedException {
         List<Integer> drained = new ArrayList<>();
@@ -102,10 +105,10 @@ class ReadBufferTest {
         owner.join();
         buffer.drainTo(drained::add);
 
-        assertEquals(READS / 2, drained.size());
-        for (int i = 0; i < READS / 2; i++) {
-            assertEquals(2 * i, drained.get(i), "kept read number " + i);
+        for (int i = 1; i < drained.size(); i++) {
+            assertTrue(drained.get(i - 1) < drained.get(i), "in order and never twice, at " + i + ": " + drained.get(i));
         }
+        assertEquals(READS / 2, drained.stream().filter(read -> read % 2 == 0).count(), "every kept read arrives");
         assertEquals(READS, buffer.hits());
     }
 
