@@ -30,16 +30,10 @@ import java.util.function.Function;
 public final class HeapEncodedTier<K> implements EncodedTier<K> {
     private final String name;
     private final long maximumBytes;
+    private final TierCounters counters = new TierCounters();
     private final Cache<K, byte[]> cache;
     /** The encode running for each key, if any: one per key, shared by the callers that wait for it. */
     private final ConcurrentHashMap<K, CompletableFuture<byte[]>> encoding = new ConcurrentHashMap<>();
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
-    private final LongAdder waits = new LongAdder();
-    private final LongAdder encodes = new LongAdder();
-    private final LongAdder encodeFailures = new LongAdder();
-    private final LongAdder encodeNanos = new LongAdder();
-    private final LongAdder puts = new LongAdder();
     private final LongAdder evictions = new LongAdder();
 
     /**
@@ -51,11 +45,7 @@ public final class HeapEncodedTier<K> implements EncodedTier<K> {
      */
     public HeapEncodedTier(String name, long maximumBytes) {
         this.name = Objects.requireNonNull(name, "name");
-        if (maximumBytes < 0) {
-            throw new IllegalArgumentException("budget of the encoded tier " + name + " must not be negative: "
-                    + maximumBytes);
-        }
-        this.maximumBytes = maximumBytes;
+        this.maximumBytes = TierCounters.checkedBudget(name, maximumBytes);
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maximumBytes)
                 .<K, byte[]>weigher((key, bytes) -> bytes.length)
@@ -82,10 +72,10 @@ public final class HeapEncodedTier<K> implements EncodedTier<K> {
         Objects.requireNonNull(encode, "encode");
         byte[] cached = cache.getIfPresent(key);
         if (cached != null) {
-            hits.increment();
+            counters.hits.increment();
             return cached;
         }
-        misses.increment();
+        counters.misses.increment();
         Function<? super K, byte[]> required = k -> Objects.requireNonNull(encode.apply(k),
                 () -> "the encode of " + k + " returned null");
         while (true) {
@@ -94,7 +84,7 @@ public final class HeapEncodedTier<K> implements EncodedTier<K> {
             if (running == null) {
                 return encodeOnce(key, required, mine);
             }
-            waits.increment();
+            counters.waits.increment();
             byte[] bytes = await(running);
             if (bytes != null) {
                 return bytes;
@@ -158,14 +148,14 @@ public final class HeapEncodedTier<K> implements EncodedTier<K> {
         try {
             byte[] bytes = encode.apply(key);
             if (bytes != null) {
-                encodes.increment();
+                counters.encodes.increment();
             }
             return bytes;
         } catch (RuntimeException | Error e) {
-            encodeFailures.increment();
+            counters.encodeFailures.increment();
             throw e;
         } finally {
-            encodeNanos.add(System.nanoTime() - start);
+            counters.encodeNanos.add(System.nanoTime() - start);
         }
     }
 
@@ -173,7 +163,7 @@ public final class HeapEncodedTier<K> implements EncodedTier<K> {
     @Override
     public byte[] getIfPresent(K key) {
         byte[] cached = cache.getIfPresent(key);
-        (cached != null ? hits : misses).increment();
+        (cached != null ? counters.hits : counters.misses).increment();
         return cached;
     }
 
@@ -190,7 +180,7 @@ public final class HeapEncodedTier<K> implements EncodedTier<K> {
         Objects.requireNonNull(bytes, "bytes");
         boolean added = !encoding.containsKey(key) && cache.asMap().putIfAbsent(key, bytes) == null;
         if (added) {
-            puts.increment();
+            counters.puts.increment();
         }
         return added;
     }
@@ -217,9 +207,7 @@ public final class HeapEncodedTier<K> implements EncodedTier<K> {
     @Override
     public Numbers numbers() {
         var eviction = cache.policy().eviction().orElseThrow();
-        return new Numbers(hits.sum(), misses.sum(), waits.sum(), encodes.sum(), encodeFailures.sum(),
-                encodeNanos.sum(), puts.sum(), evictions.sum(), cache.estimatedSize(),
-                eviction.weightedSize().orElse(0), maximumBytes);
+        return counters.numbers(evictions.sum(), cache.estimatedSize(), eviction.weightedSize().orElse(0), maximumBytes);
     }
 
     private static byte[] await(CompletableFuture<byte[]> running) {

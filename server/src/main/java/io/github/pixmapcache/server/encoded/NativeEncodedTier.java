@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -33,16 +32,10 @@ import java.util.function.Function;
 public final class NativeEncodedTier<K> implements EncodedTier<K> {
     private final String name;
     private final long maximumBytes;
+    private final TierCounters counters = new TierCounters();
     private final PixmapCache<K> cache;
     /** Keys whose encode runs now, so that a fill skips them rather than waiting (as the heap tier does). */
     private final Set<K> encoding = ConcurrentHashMap.newKeySet();
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
-    private final LongAdder waits = new LongAdder();
-    private final LongAdder encodes = new LongAdder();
-    private final LongAdder encodeFailures = new LongAdder();
-    private final LongAdder encodeNanos = new LongAdder();
-    private final LongAdder puts = new LongAdder();
 
     /**
      * An empty tier.
@@ -54,11 +47,7 @@ public final class NativeEncodedTier<K> implements EncodedTier<K> {
      */
     public NativeEncodedTier(String name, long maximumBytes) {
         this.name = Objects.requireNonNull(name, "name");
-        if (maximumBytes < 0) {
-            throw new IllegalArgumentException("budget of the encoded tier " + name + " must not be negative: "
-                    + maximumBytes);
-        }
-        this.maximumBytes = maximumBytes;
+        this.maximumBytes = TierCounters.checkedBudget(name, maximumBytes);
         this.cache = PixmapCache.<K>builder().maximumBytes(maximumBytes).build();
     }
 
@@ -82,13 +71,13 @@ public final class NativeEncodedTier<K> implements EncodedTier<K> {
     private PixmapLease lease(K key, Function<? super K, byte[]> encode) {
         PixmapLease cached = cache.find(key);
         if (cached != null) {
-            hits.increment();
+            counters.hits.increment();
             return cached;
         }
-        misses.increment();
+        counters.misses.increment();
         boolean waiting = encoding.contains(key); // counted now, so that a wait shows while it lasts
         if (waiting) {
-            waits.increment();
+            counters.waits.increment();
         }
         while (true) {
             Encode mine = new Encode(k -> Objects.requireNonNull(encode.apply(k),
@@ -96,7 +85,7 @@ public final class NativeEncodedTier<K> implements EncodedTier<K> {
             try {
                 PixmapLease lease = cache.computeIfAbsent(key, mine);
                 if (!mine.ran && !waiting) {
-                    waits.increment(); // the flight had not reached its encode when this caller looked
+                    counters.waits.increment(); // the flight had not reached its encode when this caller looked
                 }
                 return lease;
             } catch (NothingToEncode e) {
@@ -122,7 +111,7 @@ public final class NativeEncodedTier<K> implements EncodedTier<K> {
     @Override
     public byte[] getIfPresent(K key) {
         try (PixmapLease lease = cache.find(key)) {
-            (lease != null ? hits : misses).increment();
+            (lease != null ? counters.hits : counters.misses).increment();
             return lease == null ? null : bytesOf(lease.pixmap());
         }
     }
@@ -136,7 +125,7 @@ public final class NativeEncodedTier<K> implements EncodedTier<K> {
             return pixmapOf(bytes, allocator);
         })) {
             if (copied[0]) {
-                puts.increment();
+                counters.puts.increment();
             }
             return copied[0];
         }
@@ -172,8 +161,7 @@ public final class NativeEncodedTier<K> implements EncodedTier<K> {
     @Override
     public Numbers numbers() {
         CacheStats stats = cache.stats();
-        return new Numbers(hits.sum(), misses.sum(), waits.sum(), encodes.sum(), encodeFailures.sum(),
-                encodeNanos.sum(), puts.sum(), stats.evictions(), stats.entries(), stats.usedBytes(), maximumBytes);
+        return counters.numbers(stats.evictions(), stats.entries(), stats.usedBytes(), maximumBytes);
     }
 
     /**
@@ -218,17 +206,17 @@ public final class NativeEncodedTier<K> implements EncodedTier<K> {
             try {
                 bytes = encode.apply(key);
             } catch (RuntimeException | Error e) {
-                encodeFailures.increment();
+                counters.encodeFailures.increment();
                 throw e;
             } finally {
-                encodeNanos.add(System.nanoTime() - start);
+                counters.encodeNanos.add(System.nanoTime() - start);
                 encoding.remove(key);
             }
             if (bytes == null) {
                 throw new NothingToEncode();
             }
             Pixmap pixmap = pixmapOf(bytes, allocator);
-            encodes.increment();
+            counters.encodes.increment();
             return pixmap;
         }
     }
