@@ -2,12 +2,10 @@ package io.github.pixmapcache;
 
 import static io.github.pixmapcache.StressPixmaps.CLOSED;
 import static io.github.pixmapcache.StressPixmaps.NEW;
-import static io.github.pixmapcache.StressPixmaps.OLD;
 import static io.github.pixmapcache.StressPixmaps.OTHER;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.github.pixmapcache.testing.TestAllocator;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -32,12 +30,8 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 public class CloseVersusFindAndInsert {
     private static final int COMPLETED = 1;
 
-    private final TestAllocator allocator = new TestAllocator();
-    private final PixmapCache<String> cache = allocator.<String>builder().build();
-
-    public CloseVersusFindAndInsert() {
-        cache.insert("a", StressPixmaps.source(OLD));
-    }
+    private final StressCache stress = StressCache.holdingA();
+    private final PixmapCache<String> cache = stress.cache;
 
     @Actor
     public void findAndInsert(IIII_Result r) {
@@ -53,8 +47,7 @@ public class CloseVersusFindAndInsert {
 
     @Arbiter
     public void countLeaks(IIII_Result r) {
-        cache.close();  // already closed: only frees what a reader's release left deferred (see Reclaimer)
-        r.r4 = (int) allocator.liveBytes();
+        r.r4 = stress.closeAndCountLeaks();
     }
 
     private int find() {

@@ -1,10 +1,8 @@
 package io.github.pixmapcache;
 
-import static io.github.pixmapcache.StressPixmaps.OLD;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.github.pixmapcache.testing.TestAllocator;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -29,13 +27,9 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = FORBIDDEN, desc = "anything else")
 @State
 public class ConfinedLeaseForeignReadVersusClose {
-    private final TestAllocator allocator = new TestAllocator();
-    private final PixmapCache<String> cache = allocator.<String>builder().build();
+    private final StressCache stress = StressCache.holdingA();
+    private final PixmapCache<String> cache = stress.cache;
     private volatile Pixmap published;
-
-    public ConfinedLeaseForeignReadVersusClose() {
-        cache.insert("a", StressPixmaps.source(OLD));
-    }
 
     @Actor
     public void owner(III_Result r) {
@@ -67,7 +61,6 @@ public class ConfinedLeaseForeignReadVersusClose {
 
     @Arbiter
     public void closeAndCountLeaks(III_Result r) {
-        cache.close();
-        r.r3 = (int) allocator.liveBytes();
+        r.r3 = stress.closeAndCountLeaks();
     }
 }

@@ -3,10 +3,6 @@ package io.github.pixmapcache;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.github.pixmapcache.internal.index.Entry;
-import io.github.pixmapcache.internal.reclaim.Reclaimer;
-import io.github.pixmapcache.internal.stats.StatsCounter;
-import io.github.pixmapcache.testing.TestAllocator;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -30,24 +26,22 @@ import org.openjdk.jcstress.infra.results.I_Result;
 @Outcome(expect = FORBIDDEN, desc = "anything else: freed twice")
 @State
 public class HazardFreedAfterLastProtection {
-    private final TestAllocator allocator = new TestAllocator();
-    private final Reclaimer reclaimer = new Reclaimer(allocator, new StatsCounter());
-    private final Entry entry = ReclaimEntries.cachedEntry(allocator);
+    private final StressEntry stress = new StressEntry();
     /** Claimed before the actors start; any thread may release a slot. */
-    private final int slot = reclaimer.tryProtect(entry, 0);
+    private final int slot = stress.protect(0);
 
     @Actor
     public void readerReleases() {
-        reclaimer.release(entry, slot);
+        stress.release(slot);
     }
 
     @Actor
     public void cacheDropsItsReference() {
-        reclaimer.release(entry, Reclaimer.COUNTED);
+        stress.dropCachesReference();
     }
 
     @Arbiter
     public void freedWhenBothReturned(I_Result r) {
-        r.r1 = (int) allocator.frees();
+        r.r1 = stress.frees();
     }
 }

@@ -3,10 +3,6 @@ package io.github.pixmapcache;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.github.pixmapcache.internal.index.Entry;
-import io.github.pixmapcache.internal.reclaim.Reclaimer;
-import io.github.pixmapcache.internal.stats.StatsCounter;
-import io.github.pixmapcache.testing.TestAllocator;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -34,42 +30,31 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(expect = FORBIDDEN, desc = "anything else")
 @State
 public class HazardFreedExactlyOnce {
-    private final TestAllocator allocator = new TestAllocator();
-    private final Reclaimer reclaimer = new Reclaimer(allocator, new StatsCounter());
-    private final Entry entry = ReclaimEntries.cachedEntry(allocator);
+    private final StressEntry stress = new StressEntry();
     /** Claimed before the actors start, in two different stripes; any thread may release a slot. */
-    private final int first = reclaimer.tryProtect(entry, 0);
-    private final int second = reclaimer.tryProtect(entry, 1);
-    private volatile boolean threw;
+    private final int first = stress.protect(0);
+    private final int second = stress.protect(1);
 
     @Actor
     public void firstReaderReleasesThenScans() {
-        guard(() -> {
-            reclaimer.release(entry, first);
-            reclaimer.freeDeferred();
+        stress.guard(() -> {
+            stress.release(first);
+            stress.freeDeferred();
         });
     }
 
     @Actor
     public void cacheDropsItsReferenceThenSecondReaderReleases() {
-        guard(() -> {
-            reclaimer.release(entry, Reclaimer.COUNTED);
-            reclaimer.release(entry, second);
+        stress.guard(() -> {
+            stress.dropCachesReference();
+            stress.release(second);
         });
     }
 
     @Arbiter
     public void countFrees(II_Result r) {
-        r.r1 = (int) allocator.frees();
-        reclaimer.freeDeferred();
-        r.r2 = threw || first < 0 || second < 0 ? -1 : (int) allocator.frees();
-    }
-
-    private void guard(Runnable release) {
-        try {
-            release.run();
-        } catch (RuntimeException | AssertionError e) {
-            threw = true;
-        }
+        r.r1 = stress.frees();
+        stress.freeDeferred();
+        r.r2 = stress.threw() || first < 0 || second < 0 ? -1 : stress.frees();
     }
 }

@@ -4,10 +4,6 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import io.github.pixmapcache.internal.concurrent.ThreadState;
-import io.github.pixmapcache.internal.index.Entry;
-import io.github.pixmapcache.internal.reclaim.Reclaimer;
-import io.github.pixmapcache.internal.stats.StatsCounter;
-import io.github.pixmapcache.testing.TestAllocator;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -31,31 +27,29 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(expect = FORBIDDEN, desc = "anything else: freed never or twice")
 @State
 public class HazardNeverFreedWhileProtected {
-    private final TestAllocator allocator = new TestAllocator();
-    private final Reclaimer reclaimer = new Reclaimer(allocator, new StatsCounter());
-    private final Entry entry = ReclaimEntries.cachedEntry(allocator);
+    private final StressEntry stress = new StressEntry();
 
     @Actor
     public void reader(II_Result r) {
-        int slot = reclaimer.tryProtect(entry, ThreadState.current().index());
+        int slot = stress.protect(ThreadState.current().index());
         if (slot >= 0) {
-            boolean intact = allocator.frees() == 0 && !ReclaimEntries.isPoisoned(entry);
-            intact &= allocator.frees() == 0 && !ReclaimEntries.isPoisoned(entry);
+            boolean intact = stress.frees() == 0 && !stress.isPoisoned();
+            intact &= stress.frees() == 0 && !stress.isPoisoned();
             r.r1 = intact ? 1 : 2;
-            reclaimer.release(entry, slot);
+            stress.release(slot);
         }
     }
 
     @Actor
     public void cacheDropsItsReferenceAndScans() {
-        reclaimer.release(entry, Reclaimer.COUNTED);
-        reclaimer.freeDeferred();
-        reclaimer.freeDeferred();
+        stress.dropCachesReference();
+        stress.freeDeferred();
+        stress.freeDeferred();
     }
 
     @Arbiter
     public void countFrees(II_Result r) {
-        reclaimer.freeDeferred();
-        r.r2 = (int) allocator.frees();
+        stress.freeDeferred();
+        r.r2 = stress.frees();
     }
 }

@@ -7,7 +7,6 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import io.github.pixmapcache.PixmapCache.Key;
 import io.github.pixmapcache.internal.index.KeyTable;
-import io.github.pixmapcache.testing.TestAllocator;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -33,8 +32,8 @@ import org.openjdk.jcstress.infra.results.II_Result;
 public class KeyTableGrowthVersusFind {
     private static final int FIND_STRIDE = 8;
 
-    private final TestAllocator allocator = new TestAllocator();
-    private final PixmapCache<String> cache = allocator.<String>builder().build();
+    private final StressCache stress = StressCache.empty();
+    private final PixmapCache<String> cache = stress.cache;
     private final Key[] keys = new Key[KeyTable.INITIAL_CAPACITY];
 
     public KeyTableGrowthVersusFind() {
@@ -58,7 +57,6 @@ public class KeyTableGrowthVersusFind {
 
     @Arbiter
     public void closeAndCountLeaks(II_Result r) {
-        cache.close();
-        r.r2 = (int) allocator.liveBytes();
+        r.r2 = stress.closeAndCountLeaks();
     }
 }

@@ -1,12 +1,8 @@
 package io.github.pixmapcache;
 
-import static io.github.pixmapcache.StressPixmaps.NEW;
-import static io.github.pixmapcache.StressPixmaps.OLD;
-import static io.github.pixmapcache.StressPixmaps.OTHER;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.github.pixmapcache.testing.TestAllocator;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -32,12 +28,8 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(expect = FORBIDDEN, desc = "anything else")
 @State
 public class LazyLeaseVersusEvictionAndClear {
-    private final TestAllocator allocator = new TestAllocator();
-    private final PixmapCache<String> cache = allocator.<String>builder().maximumBytes(StressPixmaps.BYTES).build();
-
-    public LazyLeaseVersusEvictionAndClear() {
-        cache.insert("a", StressPixmaps.source(OLD));
-    }
+    private final StressCache stress = StressCache.holdingOnlyA();
+    private final PixmapCache<String> cache = stress.cache;
 
     @Actor
     public void find(II_Result r) {
@@ -46,14 +38,11 @@ public class LazyLeaseVersusEvictionAndClear {
 
     @Actor
     public void evictClearInsert() {
-        cache.insert("b", StressPixmaps.source(NEW));
-        cache.clear();
-        cache.insert("c", StressPixmaps.source(OTHER));
+        stress.evictClearInsert();
     }
 
     @Arbiter
     public void closeAndCountLeaks(II_Result r) {
-        cache.close();
-        r.r2 = (int) allocator.liveBytes();
+        r.r2 = stress.closeAndCountLeaks();
     }
 }

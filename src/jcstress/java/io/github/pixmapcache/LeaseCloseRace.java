@@ -1,10 +1,8 @@
 package io.github.pixmapcache;
 
-import static io.github.pixmapcache.StressPixmaps.OLD;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.github.pixmapcache.testing.TestAllocator;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -30,12 +28,11 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = FORBIDDEN, desc = "anything else")
 @State
 public class LeaseCloseRace {
-    private final TestAllocator allocator = new TestAllocator();
-    private final PixmapCache<String> cache = allocator.<String>builder().build();
+    private final StressCache stress = StressCache.holdingA();
+    private final PixmapCache<String> cache = stress.cache;
     private final PixmapLease shared;
 
     public LeaseCloseRace() {
-        cache.insert("a", StressPixmaps.source(OLD));
         try (PixmapLease lease = cache.find("a")) {
             shared = lease.share();
         }
@@ -61,7 +58,7 @@ public class LeaseCloseRace {
     @Arbiter
     public void countFrees(III_Result r) {
         cache.close();  // the entry is removed: this only frees what a racing release left deferred
-        r.r3 = (int) allocator.frees();
+        r.r3 = (int) stress.allocator.frees();
     }
 
     /** Takes and drops a confined lease of this thread's own; a miss (already removed) is fine. */

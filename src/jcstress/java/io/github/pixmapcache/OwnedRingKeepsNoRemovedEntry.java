@@ -5,9 +5,6 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.policy.ReadBuffer;
-import io.github.pixmapcache.internal.reclaim.Reclaimer;
-import io.github.pixmapcache.internal.stats.StatsCounter;
-import io.github.pixmapcache.testing.TestAllocator;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -34,8 +31,8 @@ public class OwnedRingKeepsNoRemovedEntry {
     /** The reader's owned number: it alone writes this ring. */
     private static final int READER = 0;
 
-    private final Reclaimer reclaimer = new Reclaimer(new TestAllocator(), new StatsCounter());
-    private final Entry entry = ReclaimEntries.cachedEntry(new TestAllocator());
+    private final StressEntry stress = new StressEntry();
+    private final Entry entry = stress.entry;
     private final ReadBuffer<Entry> reads = new ReadBuffer<>(Entry::isCachedNow);
 
     public OwnedRingKeepsNoRemovedEntry() {
@@ -45,10 +42,10 @@ public class OwnedRingKeepsNoRemovedEntry {
     @Actor
     public void readerHits() {
         long ticket = reads.note(entry, READER);
-        int guard = reclaimer.tryProtect(entry, READER);
+        int guard = stress.protect(READER);
         reads.settle(READER, ticket, guard >= 0 && entry.isCachedNow(), guard >= 0);
         if (guard >= 0) {
-            reclaimer.release(entry, guard);
+            stress.release(guard);
         }
     }
 

@@ -3,11 +3,8 @@ package io.github.pixmapcache;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
 import io.github.pixmapcache.internal.concurrent.ThreadState;
-import io.github.pixmapcache.internal.stats.StatsCounter;
-import io.github.pixmapcache.testing.TestAllocator;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -33,36 +30,33 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = FORBIDDEN, desc = "anything else")
 @State
 public class ReclaimFreesOnce {
-    private final TestAllocator allocator = new TestAllocator();
-    private final Reclaimer reclaimer = new Reclaimer(allocator, new StatsCounter());
-    private final Entry entry = ReclaimEntries.cachedEntry(allocator);
-    private volatile boolean threw;
+    private final StressEntry stress = new StressEntry();
 
     @Actor
     public void readerRetiresThenReleases(III_Result r) {
-        guard(() -> {
+        stress.guard(() -> {
             // The entry is live: only this thread retires it.
-            int slot = reclaimer.tryProtect(entry, ThreadState.current().index());
+            int slot = stress.protect(ThreadState.current().index());
             r.r1 = slot >= 0 ? 1 : 0;
-            reclaimer.release(entry, Reclaimer.COUNTED);
+            stress.dropCachesReference();
             if (slot >= 0) {
-                reclaimer.release(entry, slot);
+                stress.release(slot);
             }
         });
     }
 
     @Actor
     public void readerHandsOverToACount(III_Result r) {
-        guard(() -> {
-            int slot = reclaimer.tryProtect(entry, ThreadState.current().index());
+        stress.guard(() -> {
+            int slot = stress.protect(ThreadState.current().index());
             if (slot >= 0) {
                 r.r2 = 1;
-                boolean pinned = entry.pinUnlessFreed();  // held by the slot, so it cannot fail
-                reclaimer.release(entry, slot);
+                boolean pinned = stress.entry.pinUnlessFreed();  // held by the slot, so it cannot fail
+                stress.release(slot);
                 if (pinned) {
-                    reclaimer.release(entry, Reclaimer.COUNTED);
+                    stress.release(Reclaimer.COUNTED);  // the count this reader took, not the cache's
                 } else {
-                    threw = true;
+                    stress.fail();
                 }
             }
         });
@@ -70,15 +64,7 @@ public class ReclaimFreesOnce {
 
     @Arbiter
     public void countFrees(III_Result r) {
-        reclaimer.freeDeferred();  // what the next cache mutation does
-        r.r3 = threw ? -1 : (int) allocator.frees();
-    }
-
-    private void guard(Runnable release) {
-        try {
-            release.run();
-        } catch (RuntimeException | AssertionError e) {
-            threw = true;
-        }
+        stress.freeDeferred();  // what the next cache mutation does
+        r.r3 = stress.threw() ? -1 : stress.frees();
     }
 }

@@ -3,11 +3,7 @@ package io.github.pixmapcache;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.github.pixmapcache.internal.index.Entry;
-import io.github.pixmapcache.internal.reclaim.Reclaimer;
 import io.github.pixmapcache.internal.concurrent.ThreadState;
-import io.github.pixmapcache.internal.stats.StatsCounter;
-import io.github.pixmapcache.testing.TestAllocator;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -30,27 +26,25 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(expect = FORBIDDEN, desc = "anything else: freed never or twice")
 @State
 public class ReclaimNeverFreesRead {
-    private final TestAllocator allocator = new TestAllocator();
-    private final Reclaimer reclaimer = new Reclaimer(allocator, new StatsCounter());
-    private final Entry entry = ReclaimEntries.cachedEntry(allocator);
+    private final StressEntry stress = new StressEntry();
 
     @Actor
     public void reader(II_Result r) {
-        int slot = reclaimer.tryProtect(entry, ThreadState.current().index());
+        int slot = stress.protect(ThreadState.current().index());
         if (slot >= 0) {
-            r.r1 = ReclaimEntries.isPoisoned(entry) ? 2 : 1;
-            reclaimer.release(entry, slot);
+            r.r1 = stress.isPoisoned() ? 2 : 1;
+            stress.release(slot);
         }
     }
 
     @Actor
     public void cacheDropsItsReference() {
-        reclaimer.release(entry, Reclaimer.COUNTED);
+        stress.dropCachesReference();
     }
 
     @Arbiter
     public void countFrees(II_Result r) {
-        reclaimer.freeDeferred();  // what the next cache mutation does
-        r.r2 = (int) allocator.frees();
+        stress.freeDeferred();  // what the next cache mutation does
+        r.r2 = stress.frees();
     }
 }

@@ -7,7 +7,6 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import io.github.pixmapcache.PixmapCache.Key;
-import io.github.pixmapcache.testing.TestAllocator;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -35,8 +34,8 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 @Outcome(expect = FORBIDDEN, desc = "anything else")
 @State
 public class SharedKeyFindReplaceRemove {
-    private final TestAllocator allocator = new TestAllocator();
-    private final PixmapCache<String> cache = allocator.<String>builder().build();
+    private final StressCache stress = StressCache.empty();
+    private final PixmapCache<String> cache = stress.cache;
     private final Key key = cache.insert(StressPixmaps.source(OLD));
 
     @Actor
@@ -54,7 +53,6 @@ public class SharedKeyFindReplaceRemove {
 
     @Arbiter
     public void closeAndCountLeaks(IIII_Result r) {
-        cache.close();
-        r.r4 = (int) allocator.liveBytes();
+        r.r4 = stress.closeAndCountLeaks();
     }
 }
