@@ -1,5 +1,6 @@
 package io.github.pixmapcache;
 
+import static io.github.pixmapcache.testing.Accesses.refusedAsClosed;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -673,20 +673,20 @@ class CacheSemanticsTest {
         cache.close();
 
         assertAll(
-                closed(() -> cache.insert("a", pixmap)),
-                closed(() -> cache.insert(pixmap)),
-                closed(() -> cache.replace(key, pixmap)),
-                closed(() -> cache.find("a")),
-                closed(() -> cache.find(key)),
-                closed(() -> cache.computeIfAbsent("a", (k, pixmaps) -> pixmap)),
-                closed(() -> cache.remove("a")),
-                closed(() -> cache.remove(key)),
-                closed(cache::clear),
-                closed(cache::maximumBytes),
-                closed(() -> cache.setMaximumBytes(UNIT)),
-                closed(cache::usedBytes),
-                closed(cache::size),
-                closed(cache::stats));
+                refusedAsClosed(() -> cache.insert("a", pixmap)),
+                refusedAsClosed(() -> cache.insert(pixmap)),
+                refusedAsClosed(() -> cache.replace(key, pixmap)),
+                refusedAsClosed(() -> cache.find("a")),
+                refusedAsClosed(() -> cache.find(key)),
+                refusedAsClosed(() -> cache.computeIfAbsent("a", (k, pixmaps) -> pixmap)),
+                refusedAsClosed(() -> cache.remove("a")),
+                refusedAsClosed(() -> cache.remove(key)),
+                refusedAsClosed(cache::clear),
+                refusedAsClosed(cache::maximumBytes),
+                refusedAsClosed(() -> cache.setMaximumBytes(UNIT)),
+                refusedAsClosed(cache::usedBytes),
+                refusedAsClosed(cache::size),
+                refusedAsClosed(cache::stats));
     }
 
     @Test
@@ -804,9 +804,5 @@ class CacheSemanticsTest {
 
     private static <T> T pick(List<T> keys, SplittableRandom random) {
         return keys.get(random.nextInt(keys.size()));
-    }
-
-    private static Executable closed(Executable call) {
-        return () -> assertThrows(IllegalStateException.class, call);
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.internal.index.KeyTable;
-import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.testing.CacheFixture;
 import io.github.pixmapcache.testing.TestAllocator;
 import java.io.InputStreamReader;
@@ -193,7 +192,7 @@ class FlightRecorderEventsTest {
 
     @Test
     void aLeakedLeaseIsRecordedWithTheStackThatAcquiredIt() throws Exception {
-        PixmapCache<String> cache = cacheWithLeakDetection("all");
+        PixmapCache<String> cache = caches.cacheAtLeakLevel("all", EvictionPolicy.LRU, 1 << 20);
         cache.insert("k", Pixmap.allocate(arena, 4, 4, PixelFormat.GRAY_8));
         AtomicReference<RecordedEvent> leak = new AtomicReference<>();
         try (RecordingStream stream = new RecordingStream()) {
@@ -310,20 +309,6 @@ class FlightRecorderEventsTest {
 
     private static void acquireAndDropALease(PixmapCache<String> cache) {
         assertNotNull(cache.find("k"));  // dropped unclosed
-    }
-
-    private PixmapCache<String> cacheWithLeakDetection(String level) {
-        String before = System.getProperty(LeakDetector.LEVEL_PROPERTY);
-        System.setProperty(LeakDetector.LEVEL_PROPERTY, level);
-        try {
-            return caches.cache(EvictionPolicy.LRU, 1 << 20);
-        } finally {
-            if (before == null) {
-                System.clearProperty(LeakDetector.LEVEL_PROPERTY);
-            } else {
-                System.setProperty(LeakDetector.LEVEL_PROPERTY, before);
-            }
-        }
     }
 
     private static void sleep(long millis) {

@@ -1,5 +1,7 @@
 package io.github.pixmapcache;
 
+import static io.github.pixmapcache.testing.Accesses.refusedAsClosed;
+import static io.github.pixmapcache.testing.Accesses.thrownOnAnotherThread;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.testing.CacheFixture;
 import io.github.pixmapcache.testing.TestAllocator;
 import io.github.pixmapcache.testing.TestPixmaps;
@@ -69,8 +70,7 @@ class LazyScopeTest {
 
     @Test
     void theLibrarysOwnAccessorsMakeNoScope() {
-        PixmapCache<String> cache = cacheAt("off");
-        cache.insert("a", original);
+        PixmapCache<String> cache = cacheWithOriginalAt("off");
         try (PixmapLease lease = cache.find("a")) {
             Pixmap pixmap = lease.pixmap();
 
@@ -109,8 +109,7 @@ class LazyScopeTest {
     @ParameterizedTest
     @EnumSource(Shape.class)
     void afterCloseEveryAccessThrowsIllegalState(Shape shape) {
-        PixmapCache<String> cache = cacheAt(shape.level);
-        cache.insert("a", original);
+        PixmapCache<String> cache = cacheWithOriginalAt(shape.level);
         PixmapLease lease = cache.find("a");
         Pixmap pixmap = lease.pixmap();
         List<Object> views = shape.takeSegment ? viewsOf(pixmap.segment()) : List.of();
@@ -118,15 +117,15 @@ class LazyScopeTest {
         lease.close();
 
         assertAll(
-                dead(lease::pixmap),
-                dead(lease::share),
-                dead(() -> pixmap.getArgb(0, 0)),
-                dead(() -> pixmap.contentEquals(original)),
-                dead(() -> original.contentEquals(pixmap)),
-                dead(pixmap::segment),
-                dead(() -> pixmap.setArgb(0, 0, 0)),
-                dead(() -> pixmap.fill(0)),
-                dead(() -> cache.insert("copy", pixmap)));
+                refusedAsClosed(lease::pixmap),
+                refusedAsClosed(lease::share),
+                refusedAsClosed(() -> pixmap.getArgb(0, 0)),
+                refusedAsClosed(() -> pixmap.contentEquals(original)),
+                refusedAsClosed(() -> original.contentEquals(pixmap)),
+                refusedAsClosed(pixmap::segment),
+                refusedAsClosed(() -> pixmap.setArgb(0, 0, 0)),
+                refusedAsClosed(() -> pixmap.fill(0)),
+                refusedAsClosed(() -> cache.insert("copy", pixmap)));
         for (Object view : views) {
             assertThrows(IllegalStateException.class, () -> read(view), "a view taken before close: " + view);
         }
@@ -136,8 +135,7 @@ class LazyScopeTest {
 
     @Test
     void viewsTakenAfterGetArgbDieWithTheLease() {
-        PixmapCache<String> cache = cacheAt("off");
-        cache.insert("a", original);
+        PixmapCache<String> cache = cacheWithOriginalAt("off");
         PixmapLease lease = cache.find("a");
         Pixmap pixmap = lease.pixmap();
         assertEquals(original.getArgb(3, 0), pixmap.getArgb(3, 0));
@@ -158,8 +156,7 @@ class LazyScopeTest {
     @ParameterizedTest
     @EnumSource(Shape.class)
     void anotherThreadGetsWrongThreadFromEveryAccessorAndChangesNothing(Shape shape) throws InterruptedException {
-        PixmapCache<String> cache = cacheAt(shape.level);
-        cache.insert("a", original);
+        PixmapCache<String> cache = cacheWithOriginalAt(shape.level);
         PixmapLease lease = cache.find("a");
         Pixmap pixmap = lease.pixmap();
         MemorySegment segment = shape.takeSegment ? pixmap.segment() : null;
@@ -194,8 +191,7 @@ class LazyScopeTest {
 
     @Test
     void aLeaseFoundOnAVirtualThreadIsConfinedToIt() throws InterruptedException {
-        PixmapCache<String> cache = cacheAt("off");
-        cache.insert("a", original);
+        PixmapCache<String> cache = cacheWithOriginalAt("off");
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread.ofVirtual().start(() -> {
             try (PixmapLease lease = cache.find("a")) {
@@ -218,8 +214,7 @@ class LazyScopeTest {
     @ParameterizedTest
     @EnumSource(Shape.class)
     void accessesRacingTheOwnersCloseAreAlwaysRefused(Shape shape) throws InterruptedException {
-        PixmapCache<String> cache = cacheAt(shape.level);
-        cache.insert("a", original);
+        PixmapCache<String> cache = cacheWithOriginalAt(shape.level);
         for (int round = 0; round < 50; round++) {
             PixmapLease lease = cache.find("a");
             Pixmap pixmap = lease.pixmap();
@@ -270,8 +265,7 @@ class LazyScopeTest {
     @ParameterizedTest
     @EnumSource(Shape.class)
     void closedTwiceAndFromAnotherThreadTheMemoryIsFreedExactlyOnce(Shape shape) throws InterruptedException {
-        PixmapCache<String> cache = cacheAt(shape.level);
-        cache.insert("a", original);
+        PixmapCache<String> cache = cacheWithOriginalAt(shape.level);
         PixmapLease lease = cache.find("a");
         if (shape.takeSegment) {
             lease.pixmap().segment();
@@ -296,8 +290,7 @@ class LazyScopeTest {
 
     @Test
     void aLeakTrackedLeaseKeepsTheViewItWasBornWith() {
-        PixmapCache<String> cache = cacheAt("all");
-        cache.insert("a", original);
+        PixmapCache<String> cache = cacheWithOriginalAt("all");
         try (PixmapLease lease = cache.find("a")) {
             Pixmap pixmap = lease.pixmap();
             MemorySegment born = pixmap.view();
@@ -309,18 +302,11 @@ class LazyScopeTest {
 
     // ------------------------------------------------------------------ helpers
 
-    private PixmapCache<String> cacheAt(String level) {
-        String before = System.getProperty(LeakDetector.LEVEL_PROPERTY);
-        System.setProperty(LeakDetector.LEVEL_PROPERTY, level);
-        try {
-            return caches.track(allocator.<String>builder().maximumBytes(1 << 20).build());
-        } finally {
-            if (before == null) {
-                System.clearProperty(LeakDetector.LEVEL_PROPERTY);
-            } else {
-                System.setProperty(LeakDetector.LEVEL_PROPERTY, before);
-            }
-        }
+    /** A cache at leak detection {@code level}, the original cached under "a". */
+    private PixmapCache<String> cacheWithOriginalAt(String level) {
+        PixmapCache<String> cache = caches.cacheAtLeakLevel(level, 1 << 20);
+        assertTrue(cache.insert("a", original));
+        return cache;
     }
 
     /** The segment, a slice of it, a ByteBuffer of it and a slice of that buffer. */
@@ -335,24 +321,5 @@ class LazyScopeTest {
             case ByteBuffer buffer -> buffer.get(0);
             default -> throw new AssertionError(view);
         };
-    }
-
-    private static Executable dead(Executable access) {
-        return () -> assertThrows(IllegalStateException.class, access);
-    }
-
-    /** Runs {@code action} on a new platform thread and returns what it threw, or null. */
-    private static Throwable thrownOnAnotherThread(Executable action) throws InterruptedException {
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread thread = new Thread(() -> {
-            try {
-                action.execute();
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-        });
-        thread.start();
-        thread.join();
-        return thrown.get();
     }
 }

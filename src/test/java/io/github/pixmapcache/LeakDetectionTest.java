@@ -65,17 +65,7 @@ class LeakDetectionTest {
     private PixmapCache<String> cache;
 
     private void buildCacheAt(String level) {
-        String before = System.getProperty(LeakDetector.LEVEL_PROPERTY);
-        System.setProperty(LeakDetector.LEVEL_PROPERTY, level);
-        try {
-            cache = caches.track(allocator.<String>builder().maximumBytes(1 << 20).build());
-        } finally {
-            if (before == null) {
-                System.clearProperty(LeakDetector.LEVEL_PROPERTY);
-            } else {
-                System.setProperty(LeakDetector.LEVEL_PROPERTY, before);
-            }
-        }
+        cache = caches.cacheAtLeakLevel(level, 1 << 20);
         leakLogger.setUseParentHandlers(false);
         leakLogger.addHandler(reports);
     }

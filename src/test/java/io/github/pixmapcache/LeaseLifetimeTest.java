@@ -1,5 +1,7 @@
 package io.github.pixmapcache;
 
+import static io.github.pixmapcache.testing.Accesses.refusedAsClosed;
+import static io.github.pixmapcache.testing.Accesses.thrownOnAnotherThread;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -26,10 +28,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -76,12 +76,12 @@ class LeaseLifetimeTest {
         lease.close();
 
         assertAll(
-                deadRead(() -> pixmap.getArgb(5, 0)),
-                deadRead(() -> pixmap.contentEquals(original)),
-                deadRead(() -> segment.get(JAVA_BYTE, 0)),
-                deadRead(() -> segment.toArray(JAVA_BYTE)),
-                deadRead(() -> slice.get(JAVA_BYTE, 0)),
-                deadRead(() -> buffer.get(9)));
+                refusedAsClosed(() -> pixmap.getArgb(5, 0)),
+                refusedAsClosed(() -> pixmap.contentEquals(original)),
+                refusedAsClosed(() -> segment.get(JAVA_BYTE, 0)),
+                refusedAsClosed(() -> segment.toArray(JAVA_BYTE)),
+                refusedAsClosed(() -> slice.get(JAVA_BYTE, 0)),
+                refusedAsClosed(() -> buffer.get(9)));
     }
 
     @Test
@@ -330,15 +330,15 @@ class LeaseLifetimeTest {
                 assertTrue(reused.pixmap().contentEquals(blue));
             }
             assertAll(
-                    deadRead(() -> pixmap.getArgb(0, 0)),
-                    deadRead(() -> pixmap.contentEquals(blue)),
-                    deadRead(() -> segment.get(JAVA_BYTE, 0)),
-                    deadRead(() -> segment.toArray(JAVA_BYTE)),
-                    deadRead(() -> MemorySegment.copy(segment, 0, blue.segment(), 0, UNIT)),
-                    deadRead(() -> slice.get(JAVA_BYTE, 0)),
-                    deadRead(() -> buffer.get(0)),
-                    deadRead(() -> buffer.asIntBuffer().get(0)),
-                    deadRead(() -> bufferSlice.get(0)));
+                    refusedAsClosed(() -> pixmap.getArgb(0, 0)),
+                    refusedAsClosed(() -> pixmap.contentEquals(blue)),
+                    refusedAsClosed(() -> segment.get(JAVA_BYTE, 0)),
+                    refusedAsClosed(() -> segment.toArray(JAVA_BYTE)),
+                    refusedAsClosed(() -> MemorySegment.copy(segment, 0, blue.segment(), 0, UNIT)),
+                    refusedAsClosed(() -> slice.get(JAVA_BYTE, 0)),
+                    refusedAsClosed(() -> buffer.get(0)),
+                    refusedAsClosed(() -> buffer.asIntBuffer().get(0)),
+                    refusedAsClosed(() -> bufferSlice.get(0)));
         }
     }
 
@@ -430,25 +430,6 @@ class LeaseLifetimeTest {
         try (lease) {
             assertTrue(lease.pixmap().contentEquals(expected));
         }
-    }
-
-    private static Executable deadRead(Executable read) {
-        return () -> assertThrows(IllegalStateException.class, read);
-    }
-
-    /** Runs {@code action} on a new thread and returns what it threw, or null. */
-    private static Throwable thrownOnAnotherThread(Executable action) throws InterruptedException {
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread thread = new Thread(() -> {
-            try {
-                action.execute();
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-        });
-        thread.start();
-        thread.join();
-        return thrown.get();
     }
 
     /** Every pixel differs: opaque, with x in each channel. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.pixmapcache.EvictionPolicy;
 import io.github.pixmapcache.PixmapCache;
+import io.github.pixmapcache.internal.leak.LeakDetector;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +80,33 @@ public final class CacheFixture implements AfterEachCallback {
     /** A cache over {@link #allocator()}, closed after the test. */
     public <K> PixmapCache<K> cache(EvictionPolicy policy, long maximumBytes) {
         return track(allocator.<K>builder().maximumBytes(maximumBytes).evictionPolicy(policy).build());
+    }
+
+    /**
+     * As {@link #cache(long)}, built with leak detection at {@code level} ({@code off}, {@code sampled}
+     * or {@code all}): the system property is set only while the cache is built, then restored.
+     */
+    public <K> PixmapCache<K> cacheAtLeakLevel(String level, long maximumBytes) {
+        return atLeakLevel(level, () -> cache(maximumBytes));
+    }
+
+    /** As {@link #cache(EvictionPolicy, long)}, built with leak detection at {@code level}. */
+    public <K> PixmapCache<K> cacheAtLeakLevel(String level, EvictionPolicy policy, long maximumBytes) {
+        return atLeakLevel(level, () -> cache(policy, maximumBytes));
+    }
+
+    private static <K> PixmapCache<K> atLeakLevel(String level, Supplier<PixmapCache<K>> build) {
+        String before = System.getProperty(LeakDetector.LEVEL_PROPERTY);
+        System.setProperty(LeakDetector.LEVEL_PROPERTY, level);
+        try {
+            return build.get();
+        } finally {
+            if (before == null) {
+                System.clearProperty(LeakDetector.LEVEL_PROPERTY);
+            } else {
+                System.setProperty(LeakDetector.LEVEL_PROPERTY, before);
+            }
+        }
     }
 
     /** Closes {@code cache} with the others after the test; closing it earlier is fine. */
