@@ -198,7 +198,8 @@ public final class TileServer implements AutoCloseable {
         String json = StatsJson.of(config.cache().name().toLowerCase(Locale.ROOT), tiles.numbers(), renderPool.renders(),
                 renderPool.admitted(), metrics.renderTime(), metrics.encodeTime());
         if (tiles instanceof EncodedTiles encoded) {
-            json = json.substring(0, json.length() - 1) + ",\"tiles\":" + StatsJson.of(encoded.encodedNumbers()) + "}";
+            json = json.substring(0, json.length() - 1) + ",\"tiles\":" + StatsJson.of(encoded.encodedNumbers())
+                    + ",\"afterRenderSkipped\":" + encoded.afterRenderSkipped() + "}";
         }
         if (iiif.cache() != null) {
             json = json.substring(0, json.length() - 1) + ",\"iiif\":" + StatsJson.iiif(iiif.cache(), iiif.decodes()) + "}";

@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.pixmapcache.server.encoded.NativeEncodedTier;
 import io.github.pixmapcache.server.tiles.Mandelbrot;
 import io.github.pixmapcache.server.tiles.TileAddress;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -136,6 +139,36 @@ class EncodedTierServerTest {
             String metrics = new String(server.get("/metrics").body());
             assertTrue(metrics.contains("cache_evictions_total{cache=\"tiles\"}"), "tiles' evictions in /metrics");
             assertTrue(metrics.contains("cache_maximum_bytes{cache=\"tiles\"} 204800.0"), "tiles' budget in /metrics");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pixmap", "caffeine"})
+    void hitsRacingEvictionsServeExactlyTheCachedBytes(String cache) throws Exception {
+        // Sixteen tiles against four tiles' worth of budget: every hit races evictions and re-encodes.
+        try (TestServer server = TestServer.start("--cache", cache, "--metatile", "4", "--tile-budget", "200k")) {
+            Map<TileAddress, byte[]> expected = new HashMap<>();
+            for (int x = 4; x < 8; x++) {
+                for (int y = 4; y < 8; y++) {
+                    TileAddress tile = new TileAddress(4, x, y);
+                    expected.put(tile, server.get("/tiles/" + tile + ".png").body());
+                    assertMandelbrot(tile, decode(expected.get(tile)));
+                }
+            }
+            List<BoundedLoad.Sample> samples;
+            try (BoundedLoad load = new BoundedLoad(8, n -> server.server.uri(), expected)) {
+                load.awaitFirstResponses();
+                FleetTestSupport.await(() -> field(new String(server.get("/stats").body()), "tiles", "hits") > 200
+                        && field(new String(server.get("/stats").body()), "tiles", "evictions") > 200,
+                        Duration.ofSeconds(60), () -> new String(server.get("/stats").body()));
+                samples = load.stop();
+            }
+            assertEquals(List.of(), BoundedLoad.failures(samples), "every response is its tile's bytes, whole");
+            assertEquals(1, server.server.renders(), "evicted tiles are encoded again from the cached metatile");
+            if (server.server.encodedTier() instanceof NativeEncodedTier<?> tier) {
+                FleetTestSupport.await(() -> tier.openBodies() == 0, Duration.ofSeconds(10), () -> "open bodies: " + tier.openBodies());
+                assertEquals(0, tier.leasedDetachedBytes());
+            }
         }
     }
 

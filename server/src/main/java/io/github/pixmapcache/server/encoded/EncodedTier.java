@@ -1,6 +1,7 @@
 package io.github.pixmapcache.server.encoded;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.eclipse.jetty.io.ByteBufferPool;
 import java.util.function.Function;
 
 /**
@@ -25,15 +26,18 @@ public interface EncodedTier<K> extends AutoCloseable {
     byte[] get(K key, Function<? super K, byte[]> encode);
 
     /**
-     * As {@link #get}, but the bytes as a body to write, valid until it is closed: the native tier's
-     * body pins its memory (any thread may read and close it), so close it exactly when the write ends.
+     * As {@link #get}, but the bytes as a body to write and then close (exactly once, when the write has
+     * ended, on any thread). The heap tier's body wraps the cached array; the native tier's is a copy of
+     * the cached bytes in a direct buffer taken from {@code buffers} and given back when the body is
+     * closed, so that the body never pins the tier's memory and an eviction meanwhile frees it at once.
      *
-     * @param key    what to look up
-     * @param encode makes the bytes of a missing key; must not return null
+     * @param key     what to look up
+     * @param encode  makes the bytes of a missing key; must not return null
+     * @param buffers where a native tier takes the body's buffer from (the server's pool)
      * @return the body, open
      * @throws RuntimeException what {@code encode} threw, here and in every caller that waited for it
      */
-    EncodedBody body(K key, Function<? super K, byte[]> encode);
+    EncodedBody body(K key, Function<? super K, byte[]> encode, ByteBufferPool buffers);
 
     /**
      * Encodes and caches the bytes of {@code key} ahead of any request for it, unless they are cached or
@@ -89,7 +93,7 @@ public interface EncodedTier<K> extends AutoCloseable {
         new EncodedTierMetrics(this).bindTo(registry);
     }
 
-    /** Lets go of every cached value; bodies still open stay readable until they are closed. */
+    /** Lets go of every cached value; bodies still open stay readable until they are closed (they are copies). */
     @Override
     void close();
 

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import org.eclipse.jetty.io.ByteBufferPool;
 
 /**
  * An {@link EncodedTier} on the heap: Caffeine (W-TinyLFU) holding each value as an
@@ -224,9 +225,9 @@ public final class HeapEncodedTier<K> implements EncodedTier<K> {
         }
     }
 
-    /** The bytes of {@code key} wrapped, else encoded as {@link #get}; closing the body does nothing. */
+    /** The bytes of {@code key} wrapped (not copied: {@code buffers} is unused), else encoded as {@link #get}; closing the body does nothing. */
     @Override
-    public EncodedBody body(K key, Function<? super K, byte[]> encode) {
+    public EncodedBody body(K key, Function<? super K, byte[]> encode, ByteBufferPool buffers) {
         return EncodedBody.of(get(key, encode));
     }
 

@@ -9,22 +9,27 @@ import io.github.pixmapcache.PixmapLease;
 import io.github.pixmapcache.PixmapLoader;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import org.eclipse.jetty.io.ByteBufferPool;
 
 /**
  * An {@link EncodedTier} in native memory: each value is a one-row {@link PixelFormat#GRAY_8} pixmap
  * in a {@link PixmapCache}, one byte per pixel, as wide as the value is long. The bytes never live on
- * the heap longer than their encode, so the young collector never copies them; a {@link #body} is a
- * shared lease on the pixmap, written from a direct buffer with no heap copy and closed when the write
- * ends. Single flight is the cache's {@code computeIfAbsent}.
+ * the heap longer than their encode, so the young collector never copies them. A {@link #body} is
+ * a copy of the bytes, made inside the cache's {@code read} (the value pinned only for that memcpy, on
+ * the calling thread, with no lease to close), into a direct buffer of Jetty's pool that the body gives
+ * back when it is closed: no heap copy, and a body never pins the cache's memory, so an eviction
+ * racing a write frees the value at once and the write still sends the complete old bytes. Single
+ * flight is the cache's {@code computeIfAbsent}.
  *
  * <pre>{@code
  * EncodedTier<TileKey> tiles = new NativeEncodedTier<>("tiles", 256L << 20);
- * try (EncodedBody body = tiles.body(key, k -> encoder.encode(...))) { channel.write(body.buffer()); }
+ * EncodedBody body = tiles.body(key, k -> encoder.encode(...), request.getComponents().getByteBufferPool());
+ * response.write(true, body.buffer(), Callback.from(body::close, callback));
  * }</pre>
  *
  * @param <K> the key: must carry everything the bytes depend on (address, format, renderer version)
@@ -34,6 +39,8 @@ public final class NativeEncodedTier<K> implements EncodedTier<K> {
     private final long maximumBytes;
     private final TierCounters counters = new TierCounters();
     private final PixmapCache<K> cache;
+    /** Bodies made and not closed yet. */
+    private final LongAdder openBodies = new LongAdder();
     /** Keys whose encode runs now, so that a fill skips them rather than waiting (as the heap tier does). */
     private final Set<K> encoding = ConcurrentHashMap.newKeySet();
 
@@ -52,28 +59,35 @@ public final class NativeEncodedTier<K> implements EncodedTier<K> {
     }
 
     @Override
-    public EncodedBody body(K key, Function<? super K, byte[]> encode) {
+    public EncodedBody body(K key, Function<? super K, byte[]> encode, ByteBufferPool buffers) {
         Objects.requireNonNull(encode, "encode");
-        try (PixmapLease lease = lease(key, encode)) {
-            return new LeasedBody(lease.share()); // shared: Jetty may finish the write on another thread
+        Objects.requireNonNull(buffers, "buffers");
+        EncodedBody cached = cache.read(key, value -> PooledBody.copyOf(value.segment(), value.width(), buffers, openBodies));
+        if (cached != null) {
+            counters.hits.increment();
+            return cached;
+        }
+        try (PixmapLease lease = miss(key, encode)) {
+            Pixmap value = lease.pixmap();
+            return PooledBody.copyOf(value.segment(), value.width(), buffers, openBodies);
         }
     }
 
     @Override
     public byte[] get(K key, Function<? super K, byte[]> encode) {
         Objects.requireNonNull(encode, "encode");
-        try (PixmapLease lease = lease(key, encode)) {
-            return bytesOf(lease.pixmap());
-        }
-    }
-
-    /** The cached value's lease (a hit), else one on the value encoded here or by a caller before us. */
-    private PixmapLease lease(K key, Function<? super K, byte[]> encode) {
-        PixmapLease cached = cache.find(key);
+        byte[] cached = cache.read(key, NativeEncodedTier::bytesOf);
         if (cached != null) {
             counters.hits.increment();
             return cached;
         }
+        try (PixmapLease lease = miss(key, encode)) {
+            return bytesOf(lease.pixmap());
+        }
+    }
+
+    /** A lookup that found no value: a lease on the value encoded here, or by a caller before us. */
+    private PixmapLease miss(K key, Function<? super K, byte[]> encode) {
         counters.misses.increment();
         boolean waiting = encoding.contains(key); // counted now, so that a wait shows while it lasts
         if (waiting) {
@@ -110,10 +124,9 @@ public final class NativeEncodedTier<K> implements EncodedTier<K> {
 
     @Override
     public byte[] getIfPresent(K key) {
-        try (PixmapLease lease = cache.find(key)) {
-            (lease != null ? counters.hits : counters.misses).increment();
-            return lease == null ? null : bytesOf(lease.pixmap());
-        }
+        byte[] cached = cache.read(key, NativeEncodedTier::bytesOf);
+        (cached != null ? counters.hits : counters.misses).increment();
+        return cached;
     }
 
     @Override
@@ -142,7 +155,7 @@ public final class NativeEncodedTier<K> implements EncodedTier<K> {
         cache.clear();
     }
 
-    /** Frees every value not leased now; a body still open frees its value when it is closed. */
+    /** Frees every value (one being read now when its read ends); bodies still open are copies and stay readable. */
     @Override
     public void close() {
         cache.close();
@@ -164,9 +177,14 @@ public final class NativeEncodedTier<K> implements EncodedTier<K> {
         return counters.numbers(stats.evictions(), stats.entries(), stats.usedBytes(), maximumBytes);
     }
 
+    /** {@return the bodies made and not closed yet (each holds a buffer of the pool): 0 once every write has ended} */
+    public long openBodies() {
+        return openBodies.sum();
+    }
+
     /**
-     * {@return the bytes of values out of the tier (evicted, invalidated) that bodies still pin}: 0 once
-     * every body is closed.
+     * {@return the bytes of values out of the tier (evicted, invalidated) still pinned}: only while a
+     * read copies them, as bodies hold copies.
      */
     public long leasedDetachedBytes() {
         return cache.stats().leasedDetachedBytes();
@@ -225,25 +243,6 @@ public final class NativeEncodedTier<K> implements EncodedTier<K> {
     private static final class NothingToEncode extends RuntimeException {
         NothingToEncode() {
             super("nothing to encode from", null, false, false);
-        }
-    }
-
-    /** A shared lease on one value, as a body: any thread may read and close it. */
-    private record LeasedBody(PixmapLease lease) implements EncodedBody {
-        @Override
-        public ByteBuffer buffer() {
-            Pixmap value = lease.pixmap();
-            return value.segment().asSlice(0, value.width()).asByteBuffer();
-        }
-
-        @Override
-        public int length() {
-            return lease.pixmap().width();
-        }
-
-        @Override
-        public void close() {
-            lease.close();
         }
     }
 }

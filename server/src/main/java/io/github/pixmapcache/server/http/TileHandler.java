@@ -114,7 +114,8 @@ public final class TileHandler extends Handler.Abstract {
             response.write(true, null, callback);
             return;
         }
-        Responses.send(response, callback, head, "image/png", tiles.body(tile));
+        Responses.send(response, callback, head, "image/png",
+                tiles.body(tile, request.getComponents().getByteBufferPool()));
     }
 
     /** Paths are matched as sent, never resolved, so a dot segment is refused rather than interpreted. */

@@ -3,8 +3,7 @@ package io.github.pixmapcache.server.tiles;
 import io.github.pixmapcache.server.encoded.EncodedBody;
 import io.github.pixmapcache.server.encoded.EncodedTier;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import org.eclipse.jetty.io.ByteBufferPool;
 
 /**
  * The two tiers: tiles' PNG bytes in an {@link EncodedTier} in front, a metatile tier behind it. A
@@ -18,6 +17,8 @@ import java.util.concurrent.Executors;
  */
 public final class EncodedTiles implements TileSource {
     private static final System.Logger LOG = System.getLogger(EncodedTiles.class.getName());
+    /** Metatiles waiting for their background encodes at most, beyond those being encoded. */
+    private static final int AFTER_RENDER_QUEUE = 64;
 
     /** When the tiles of a freshly rendered metatile are encoded. */
     public enum Encoding {
@@ -35,7 +36,7 @@ public final class EncodedTiles implements TileSource {
     private final TileSource metatiles;
     private final int metatileSize;
     /** Encodes a rendered metatile's other tiles ({@link Encoding#AFTER_RENDER}); null for {@link Encoding#ON_REQUEST}. */
-    private final ExecutorService afterRender;
+    private final BackgroundEncodes afterRender;
 
     /**
      * Both tiers, the encoded one in front, encoding each tile on its first request.
@@ -64,7 +65,7 @@ public final class EncodedTiles implements TileSource {
         this.metatiles = metatiles;
         this.metatileSize = metatileSize;
         this.afterRender = encoding == Encoding.AFTER_RENDER
-                ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("encode-after-render-", 0).factory())
+                ? new BackgroundEncodes(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), AFTER_RENDER_QUEUE)
                 : null;
     }
 
@@ -76,12 +77,13 @@ public final class EncodedTiles implements TileSource {
     /**
      * As {@link #png(TileAddress)}, from the encoded tier's memory: native for {@code --cache pixmap}.
      *
-     * @param tile the tile
+     * @param tile    the tile
+     * @param buffers where the native tier copies the bytes to
      * @return its PNG bytes, to write and then close
      */
     @Override
-    public EncodedBody body(TileAddress tile) {
-        return tier.body(new TileKey(version, tile), key -> encode(key, () -> { }));
+    public EncodedBody body(TileAddress tile, ByteBufferPool buffers) {
+        return tier.body(new TileKey(version, tile), key -> encode(key, () -> { }), buffers);
     }
 
     /** A miss of the encoded tier: the metatile tier's PNG, and after a render the others' encodes if asked. */
@@ -89,7 +91,7 @@ public final class EncodedTiles implements TileSource {
         return metatiles.png(key.tile(), () -> {
             rendered.run();
             if (afterRender != null) {
-                afterRender.execute(() -> encodeTheOthers(key.tile()));
+                afterRender.offer(() -> encodeTheOthers(key.tile()));
             }
         });
     }
@@ -132,6 +134,14 @@ public final class EncodedTiles implements TileSource {
     @Override
     public CacheNumbers numbers() {
         return metatiles.numbers();
+    }
+
+    /**
+     * {@return the rendered metatiles whose other tiles were not encoded in the background because the
+     * background queue was full (their tiles are encoded on request); 0 for {@link Encoding#ON_REQUEST}}
+     */
+    public long afterRenderSkipped() {
+        return afterRender == null ? 0 : afterRender.skipped();
     }
 
     /** The encoded tier's counters. */

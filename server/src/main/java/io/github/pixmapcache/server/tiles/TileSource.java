@@ -2,6 +2,7 @@ package io.github.pixmapcache.server.tiles;
 
 import io.github.pixmapcache.server.encoded.EncodedBody;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.eclipse.jetty.io.ByteBufferPool;
 
 /**
  * Where tiles come from: a cache of metatiles and the renderer behind it, and in front of a cache the
@@ -31,13 +32,15 @@ public sealed interface TileSource extends AutoCloseable
 
     /**
      * The PNG bytes of {@code tile} as {@link #png(TileAddress)}, as a body to write and then close
-     * (exactly once, when the write ends, on whatever thread): a native encoded tier's body pins its memory.
+     * (exactly once, when the write ends, on whatever thread): a native encoded tier's body holds a buffer
+     * of {@code buffers}.
      *
-     * @param tile the tile
+     * @param tile    the tile
+     * @param buffers the server's buffer pool, where a native encoded tier copies the bytes to
      * @return its PNG bytes, open
      * @throws Overloaded if a render was needed and the render queue is full
      */
-    default EncodedBody body(TileAddress tile) {
+    default EncodedBody body(TileAddress tile, ByteBufferPool buffers) {
         return EncodedBody.of(png(tile));
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -16,7 +17,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -249,6 +253,91 @@ class EncodedTierTest {
             assertTrue(latch.await(10, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A hit racing its value's eviction, invalidation and replacement serves one generation's complete
+     * bytes: never a mix of two, a short copy, nor freed memory (the native tier's copy runs while the
+     * cache's read pins the value); and every body gives its pooled buffer back.
+     */
+    @ParameterizedTest
+    @EnumSource(Home.class)
+    void aHitRacingEvictionAndReplacementServesOneWholeGeneration(Home home) throws Exception {
+        ArrayByteBufferPool.Tracking pool = new ArrayByteBufferPool.Tracking();
+        EncodedTier<Key> tier = home.tier("t", 64 << 10); // about 14 generations: the churn's puts evict the hot key
+        AtomicInteger generations = new AtomicInteger();
+        Function<Key, byte[]> encode = k -> generation(generations.incrementAndGet());
+        Key hot = new Key("v1", 0);
+        AtomicBoolean churning = new AtomicBoolean(true);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            Future<?> churn = threads.submit(() -> {
+                try {
+                    for (int round = 0; round < 600; round++) {
+                        if (round % 3 == 0) {
+                            tier.invalidateAll();
+                        } else {
+                            for (int i = 1; i <= 8; i++) {
+                                tier.putIfAbsent(new Key("v1", round * 8 + i), generation(generations.incrementAndGet()));
+                            }
+                        }
+                        tier.putIfAbsent(hot, generation(generations.incrementAndGet()));
+                    }
+                } finally {
+                    churning.set(false);
+                }
+                return null;
+            });
+            List<Future<Integer>> readers = new ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                readers.add(threads.submit(() -> {
+                    int reads = 0;
+                    do {
+                        try (EncodedBody body = tier.body(hot, encode, pool)) {
+                            assertEquals(body.length(), body.buffer().remaining());
+                            assertWholeGeneration(body.buffer());
+                        }
+                        assertWholeGeneration(ByteBuffer.wrap(tier.get(hot, encode)));
+                        reads++;
+                    } while (churning.get());
+                    return reads;
+                }));
+            }
+            churn.get(120, TimeUnit.SECONDS);
+            for (Future<Integer> reader : readers) {
+                assertTrue(reader.get(30, TimeUnit.SECONDS) > 0);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertTrue(tier.numbers().evictions() > 0, () -> "the hot key was never evicted by the churn: " + tier.numbers());
+        assertEquals(0, pool.getLeaks().size(), pool::dumpLeaks);
+        if (tier instanceof NativeEncodedTier<Key> nativeTier) {
+            assertEquals(0, nativeTier.openBodies());
+            assertEquals(0, nativeTier.leasedDetachedBytes(), "no read still pins a value");
+        }
+        tier.close();
+    }
+
+    /** Generation {@code g}'s bytes: all {@code (byte) g}, and as many as that byte says, so a mix or a short copy shows. */
+    private static byte[] generation(int g) {
+        byte[] bytes = new byte[lengthOf((byte) g)];
+        java.util.Arrays.fill(bytes, (byte) g);
+        return bytes;
+    }
+
+    private static int lengthOf(byte value) {
+        return 1_000 + (value & 0xff) * 29;
+    }
+
+    private static void assertWholeGeneration(ByteBuffer bytes) {
+        byte value = bytes.get(bytes.position());
+        assertEquals(lengthOf(value), bytes.remaining(), "a body as long as its first byte's generation");
+        for (int i = bytes.position(); i < bytes.limit(); i++) {
+            if (bytes.get(i) != value) {
+                throw new AssertionError("byte " + i + " is " + bytes.get(i) + " in a body of generation " + value);
+            }
         }
     }
 }
