@@ -218,7 +218,8 @@ final class IiifLoad {
         if (warm != null) {
             double p99 = warm.number("p99ms");
             out.append(String.format("- **p99 <= 200 ms for tiles of cached sources: %s, %,.1f ms** (the warm run: its sources "
-                            + "decoded before it, each session at a new point, so its finest tiles are mostly new; %s). "
+                            + "decoded before it; its few images have a few hundred tiles in all, encoded during the "
+                            + "warm-up, so nearly every request is a derivative hit; %s). "
                             + "The cached run's p99 (%,.1f ms) is that of requests waiting for their source's pass.%n",
                     p99 <= 200 ? "met" : "missed", p99, answeredBy(warm), cached.number("p99ms")));
         }
