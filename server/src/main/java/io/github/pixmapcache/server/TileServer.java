@@ -77,7 +77,7 @@ public final class TileServer implements AutoCloseable {
         boolean decodeOnce = config.cache() != ServerConfig.CacheKind.NONE;
         EncodedTier<String> derivatives = new HeapEncodedTier<>("iiif-derivatives", config.budgetBytes() / IIIF_DERIVATIVE_SHARE);
         derivatives.bindTo(metrics.registry());
-        this.iiif = IiifService.create(config.images(), decodeOnce, config.iiifBudgetBytes(), config.policy(),
+        this.iiif = IiifService.create(config.images(), decodeOnce, config.iiifBudgetBytes(),
                 decodeOnce ? DerivativeStore.in(derivatives) : DerivativeStore.NONE);
         this.jetty = new Server(requestThreads(config.threads()));
         HttpConfiguration http = new HttpConfiguration();

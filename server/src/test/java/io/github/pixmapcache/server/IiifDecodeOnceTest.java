@@ -55,7 +55,7 @@ class IiifDecodeOnceTest {
     @Test
     void threeScaleFactorsOfAColdImageAreOneDecodeOfTheFile() throws Exception {
         // 3000x2000: level 0 alone is 24 MB, two strips; the old per-level decoding read the file 4 times here.
-        // 1 GiB of IIIF budget: its whole pyramid (31 MB) fits the 1/32 a whole pass keeps.
+        // 1 GiB of IIIF budget: its whole pyramid (31 MB) fits the quarter a whole pass keeps.
         IiifFixtures.write(IiifFixtures.picture(3000, 2000), images.resolve("photo.png"));
         try (TestServer server = TestServer.start("--images", images.toString(), "--budget", "2g")) {
             for (String tile : List.of("1024,1024,512,512/512,", "0,0,2048,2048/512,", "0,0,3000,2000/375,")) {
@@ -68,8 +68,8 @@ class IiifDecodeOnceTest {
 
     @Test
     void aStripThatIsNotCachedIsDecodedFromItsOwnRowsPixelForPixel() throws Exception {
-        // 2000x2000 under 32 MiB of IIIF budget: 4 MiB strips; the whole pass keeps what fits 1 MiB (1/32):
-        // levels 3 and up (0.33 MB), not level 0 (16 MB).
+        // 2000x2000 under 32 MiB of IIIF budget: 4 MiB strips; the whole pass keeps what fits 8 MiB (a quarter):
+        // levels 1 and up (5.3 MB), not level 0 (16 MB).
         BufferedImage picture = IiifFixtures.picture(2000, 2000);
         IiifFixtures.write(picture, images.resolve("photo.png"));
         try (TestServer server = TestServer.start("--images", images.toString(), "--budget", "64m", "--iiif-budget", "32m",
@@ -77,7 +77,7 @@ class IiifDecodeOnceTest {
             assertEquals(200, server.get("/iiif/3/photo/full/250,/0/default.png").statusCode());
             assertEquals(1, server.server.iiif().decodes(), "the thumbnail: one pass caching the coarse levels");
             long coarse = server.server.iiif().cache().usedBytes();
-            assertTrue(coarse > 0 && coarse <= 1L << 20, "the whole pass keeps what fits 1/32 of 32 MiB: " + coarse);
+            assertTrue(coarse > 4L << 20 && coarse <= 8L << 20, "the whole pass keeps what fits a quarter of 32 MiB: " + coarse);
 
             HttpResponse<byte[]> tile = server.get("/iiif/3/photo/1000,100,256,256/max/0/default.png");
             assertEquals(200, tile.statusCode(), () -> new String(tile.body(), StandardCharsets.UTF_8));
@@ -179,7 +179,7 @@ class IiifDecodeOnceTest {
             System.out.printf("thumbnail after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             assertEquals(1, server.server.iiif().decodes(), "the thumbnail: one streamed pass over the file");
             long afterThumbnail = server.server.iiif().cache().usedBytes();
-            assertTrue(afterThumbnail <= 4L << 20, "the pass keeps the coarse levels that fit 1/32 of the 128 MiB"
+            assertTrue(afterThumbnail <= 32L << 20, "the pass keeps the coarse levels that fit a quarter of the 128 MiB"
                     + " IIIF gets, not " + afterThumbnail + " bytes");
             BufferedImage expected = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
             double span = side / 256.0;

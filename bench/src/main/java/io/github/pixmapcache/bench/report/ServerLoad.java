@@ -23,13 +23,9 @@ final class ServerLoad {
 
     private ServerLoad(Path directory) throws IOException {
         this.directory = directory;
-        this.machine = GcRun.keyValues(directory.resolve("machine.txt"));
-        for (String cache : CACHES) {
-            Path summary = directory.resolve("summary-" + cache + ".txt");
-            if (Files.exists(summary)) {
-                runs.add(GcRun.keyValues(summary));
-            }
-        }
+        LoadResults results = LoadResults.read(directory, CACHES);
+        this.machine = results.machine();
+        runs.addAll(results.summaries().values());
     }
 
     /**

@@ -10,46 +10,77 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Fills the cache with strips from passes over source files ({@link RowStream}, {@link PyramidBuilder}).
  *
  * <ul>
- *   <li><b>The whole pass.</b> The first request for a source at one of its {@link Pyramid#keptFrom
- *       kept levels} reads the file once and caches every strip of those levels: every coarser
- *       scale is derived from the decoded pixels, not decoded again. Concurrent requests for the
- *       source share that one pass.</li>
- *   <li><b>A strip's pass.</b> A strip that is not cached (finer than the kept levels, or evicted)
- *       is loaded by {@code computeIfAbsent}, one load per strip however many ask, from a pass over
- *       the file rows under it alone; that pass also caches the kept strips of finer levels whose
- *       rows it made whole.</li>
+ *   <li><b>The whole pass.</b> A request for a strip of one of a source's {@link Pyramid#keptFrom
+ *       kept levels} that is not cached reads the file once and caches every strip of those levels:
+ *       every coarser scale is derived from the decoded pixels, not decoded again. Concurrent
+ *       requests for the source share that one pass; once it ends it is forgotten, so a source
+ *       whose strips were evicted gets a whole pass again.</li>
+ *   <li><b>A strip's pass.</b> A strip finer than the kept levels that is not cached is loaded by
+ *       {@code computeIfAbsent}, one load per strip however many ask, from a pass over the file rows
+ *       under it alone; that pass also caches every other strip, at any level, whose rows it made
+ *       whole (the cache's eviction decides what stays).</li>
  * </ul>
- * A pass holds a window of decoded rows and one unfinished strip per kept level, never the image.
+ * A pass holds a window of decoded rows and one unfinished strip per level it caches, never the
+ * image. These transient bytes are outside the cache's budget, so passes take them from a
+ * {@link #TRANSIENT_SHARE share} of it first: passes beyond it wait, and native memory stays near
+ * the budget however many cold sources are asked for at once.
  */
 final class StripDecoder {
     /**
-     * A whole pass caches the levels that fit this fraction of the cache: small enough that the
-     * coarse levels of many sources stay cached together while viewers open them at once (with a
-     * quarter, 16 concurrent whole passes of 6000x4000 photographs evicted each other's strips and
-     * every evicted coarse strip read its whole file again); the finer strips come and go one by one.
+     * A whole pass caches the levels that fit this fraction of the cache: a 6000x4000 photograph's
+     * whole pyramid (122 MiB) under 512 MiB, so that one pass serves every scale a viewer asks for,
+     * and four such sources stay cached together; the finer levels of larger sources are cached strip
+     * by strip.
      */
-    static final int KEPT_SHARE = 32;
+    static final int KEPT_SHARE = 4;
+    /** Running passes' transient bytes stay within this fraction of the cache's budget (one pass may exceed it alone). */
+    static final int TRANSIENT_SHARE = 4;
+    /** Rows a pass holds besides its strips: {@link RowStream}'s window, its samples and its pixels. */
+    private static final long WINDOW_BYTES = 3L << 20;
+    /** A permit of {@link #transientMemory} is 64 KiB. */
+    private static final int PERMIT_SHIFT = 16;
 
     private final PixmapCache<StripKey> cache;
     private final long stripBytes;
     private final AtomicLong decodes = new AtomicLong();
-    /** Sources whose whole pass has run or runs now; a failed pass is taken out, so that the next request tries again. */
+    /** Passes running now, and the most that ever ran at once. */
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger mostRunning = new AtomicInteger();
+    /** Whole passes running now, one per source; each is taken out when it ends, failed or not. */
     private final ConcurrentHashMap<SourceImage, CompletableFuture<Void>> wholePasses = new ConcurrentHashMap<>();
+    /** Running passes' transient memory, in permits; fair, so that a large pass is not passed over for ever. */
+    private final Semaphore transientMemory;
+    /** All permits: a pass needing more takes them all and runs alone. */
+    private final int transientPermits;
 
     StripDecoder(PixmapCache<StripKey> cache, long stripBytes) {
         this.cache = cache;
         this.stripBytes = stripBytes;
+        this.transientPermits = (int) Math.max(1, Math.min(Integer.MAX_VALUE, cache.maximumBytes() / TRANSIENT_SHARE >> PERMIT_SHIFT));
+        this.transientMemory = new Semaphore(transientPermits, true);
     }
 
     /** Passes over source files so far: whole passes and strips' passes. */
     long decodes() {
         return decodes.get();
+    }
+
+    /** The most passes that ran at once so far. */
+    int mostPassesAtOnce() {
+        return mostRunning.get();
+    }
+
+    /** Whole passes running now: none once every pass has ended. */
+    int wholePassesRunning() {
+        return wholePasses.size();
     }
 
     Pyramid pyramid(SourceImage source) {
@@ -61,9 +92,14 @@ final class StripDecoder {
         Pyramid pyramid = pyramid(key.source());
         int kept = pyramid.keptFrom(cache.maximumBytes() / KEPT_SHARE);
         if (key.level() >= kept) {
+            PixmapLease cached = cache.find(key);
+            if (cached != null) {
+                return cached;
+            }
             wholePass(pyramid, kept);
         }
-        return cache.computeIfAbsent(key, (wanted, allocator) -> stripPass(pyramid, kept, wanted, allocator));
+        // After a whole pass the strip is cached unless evicted since: then its own pass loads it.
+        return cache.computeIfAbsent(key, (wanted, allocator) -> stripPass(pyramid, wanted, allocator));
     }
 
     private void wholePass(Pyramid pyramid, int kept) {
@@ -83,14 +119,15 @@ final class StripDecoder {
                     (key, strip) -> cache.insert(key, strip));
             mine.complete(null);
         } catch (RuntimeException e) {
-            wholePasses.remove(source, mine);
             mine.completeExceptionally(e);
             throw e;
+        } finally {
+            wholePasses.remove(source, mine);
         }
     }
 
-    /** The loader of one strip: a pass over the base rows under it, caching the kept finer strips it makes whole. */
-    private Pixmap stripPass(Pyramid pyramid, int kept, StripKey wanted, PixmapAllocator allocator) {
+    /** The loader of one strip: a pass over the base rows under it, caching every other strip it makes whole. */
+    private Pixmap stripPass(Pyramid pyramid, StripKey wanted, PixmapAllocator allocator) {
         int level = wanted.level();
         int base = pyramid.baseLevel();
         int perStrip = pyramid.rowsPerStrip(level);
@@ -98,11 +135,11 @@ final class StripDecoder {
         int bottom = Math.min(pyramid.height(level), top + perStrip);
         Pixmap[] result = new Pixmap[1];
         run(pyramid, top << (level - base), (int) Math.min(pyramid.height(base), (long) bottom << (level - base)),
-                Math.min(kept, level), level, (key, strip) -> {
+                base, level, (key, strip) -> {
                     if (key.equals(wanted)) {
                         result[0] = allocator.allocate(strip.width(), strip.height(), strip.format());
                         MemorySegment.copy(strip.segment(), 0, result[0].segment(), 0, strip.byteSize());
-                    } else if (key.level() >= kept) {
+                    } else {
                         cache.insert(key, strip);
                     }
                 });
@@ -113,11 +150,27 @@ final class StripDecoder {
     }
 
     private void run(Pyramid pyramid, int top, int bottom, int lowestKept, int highest, PyramidBuilder.Strips sink) {
-        decodes.incrementAndGet();
+        int permits = (int) Math.min(transientPermits, transientBytes(pyramid, lowestKept, highest) + (1 << PERMIT_SHIFT) - 1
+                >> PERMIT_SHIFT);
+        transientMemory.acquireUninterruptibly(permits);
+        mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
         try (Arena arena = Arena.ofConfined()) {
+            decodes.incrementAndGet();
             RowStream.decode(pyramid, top, bottom, new PyramidBuilder(pyramid, lowestKept, highest, sink, arena));
         } catch (IOException e) {
             throw new SourceRefused(pyramid.source().file(), e);
+        } finally {
+            running.decrementAndGet();
+            transientMemory.release(permits);
         }
+    }
+
+    /** What a pass holds outside the cache: its rows, and one strip per level it caches (a whole decode's pixels where the reader does not stream). */
+    private long transientBytes(Pyramid pyramid, int lowestKept, int highest) {
+        long bytes = pyramid.source().streams() ? WINDOW_BYTES : pyramid.bytes(pyramid.baseLevel());
+        for (int level = Math.max(lowestKept, pyramid.baseLevel()); level <= highest; level++) {
+            bytes += 4L * pyramid.width(level) * pyramid.rowsPerStrip(level);
+        }
+        return bytes;
     }
 }
