@@ -21,21 +21,39 @@ import java.util.function.Consumer;
  *
  * <p>Views ({@link #segment()}, and slices and buffers of it) live in an arena of the lease. Closing
  * it kills them before the protection is dropped, so no view ever outlives the memory behind it.
+ *
+ * <p>A lease keeps no pixmap fields: its size and format are its entry's, so that a confined lease
+ * is 40 bytes (compressed oops) and the pixmap-only {@link Scoped} that {@code read} hands its
+ * reader is the same object without the {@link PixmapLease} interface.
  */
-abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.Confined, Lease.Shared {
+abstract sealed class Lease extends Pixmap permits Lease.Scoped, Lease.Shared {
     private final LeaseContext context;
     private final Entry entry;
     private final int guard;
 
     /** Takes over the protection {@code guard} of {@code entry}, which the caller holds. */
     private Lease(LeaseContext context, Entry entry, int guard) {
-        super(null, entry.width(), entry.height(), entry.format());
         this.context = context;
         this.entry = entry;
         this.guard = guard;
     }
 
     @Override
+    public final int width() {
+        return entry.width();
+    }
+
+    @Override
+    public final int height() {
+        return entry.height();
+    }
+
+    @Override
+    public final PixelFormat format() {
+        return entry.format();
+    }
+
+    /** {@link PixmapLease#pixmap()}: the lease itself, while open. */
     public final Pixmap pixmap() {
         if (!isOpen()) {
             throw closed();
@@ -43,7 +61,7 @@ abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.
         return this;
     }
 
-    @Override
+    /** {@link PixmapLease#share()}: a shared lease on the same entry, with a counted reference of its own. */
     public final PixmapLease share() {
         // This lease's protection is still held if it is open, so the entry cannot be freed before
         // the new count is in; if it was closed meanwhile, the pin fails on a freed entry.
@@ -91,8 +109,10 @@ abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.
     }
 
     /**
-     * Only the thread that made it may read its pixels or close it; another thread's access or close
-     * throws {@link WrongThreadException} and changes nothing.
+     * A confined, lazily scoped pixmap under a protection: only the thread that made it may read its
+     * pixels or close it; another thread's access or close throws {@link WrongThreadException} and
+     * changes nothing. It is what {@code read} hands its reader (and closes when the reader returns);
+     * {@link Confined}, the lease of a find, is the same with the {@link PixmapLease} interface.
      *
      * <p><b>The lazy scope.</b> An untracked lease has no arena: its accessors ({@code getArgb},
      * {@code contentEquals}, copies) check the owner themselves and read the block by address, which
@@ -101,34 +121,48 @@ abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.
      * handed out still dies by the FFM runtime's own check. A leak-tracked lease makes them at once,
      * its watch a close action of the arena: then the lease (through its arena) and every view (through
      * the arena's session) keep the watch reachable, and the pin is released only when all are gone.
+     *
+     * <p>Its fields are not final (they change when it closes or makes its view) and are read only
+     * after the owner check: a thread that got the lease through a data race reads either its owner
+     * (and is refused with {@link WrongThreadException}) or null (refused as closed), never the pixels.
      */
-    static final class Confined extends Lease {
+    static sealed class Scoped extends Lease permits Confined {
         /** The acquiring thread while open, null once closed; written by that thread only. */
         private Thread owner;
         /** The arena of the views: null until the first segment(), or from the start if leak-tracked. */
         private Arena scope;
+        /** The view in {@code scope}, made with it. */
+        private MemorySegment view;
 
-        /** {@code guard} is a hazard slot this thread claimed, or {@link Reclaimer#COUNTED}. */
-        Confined(LeaseContext context, Entry entry, int guard, ThreadState me) {
+        /**
+         * {@code guard} is a hazard slot this thread claimed, or {@link Reclaimer#COUNTED};
+         * {@code tracked}: the leak detector watches it (only a lease that is handed to the caller).
+         */
+        Scoped(LeaseContext context, Entry entry, int guard, boolean tracked) {
             super(context, entry, guard);
             this.owner = Thread.currentThread();
-            if (context.leaks().sample(me)) {  // the rare branch calls out with values only, so the lease can still be scalar-replaced
+            if (tracked) {  // the rare branch calls out with values only, so the lease can still be scalar-replaced
                 Arena arena = Arena.ofConfined();
                 scope = arena;
-                attach(viewIn(entry, arena, leakWatch(context, entry, guard)));
+                view = viewIn(entry, arena, leakWatch(context, entry, guard));
             }
         }
 
         @Override
         public MemorySegment segment() {
             requireReadable();
-            MemorySegment view = view();
-            if (view == null) {
+            MemorySegment made = view;
+            if (made == null) {
                 Arena arena = Arena.ofConfined();
                 scope = arena;
-                view = viewIn(entry(), arena, null);
-                attach(view);
+                made = viewIn(entry(), arena, null);
+                view = made;
             }
+            return made;
+        }
+
+        @Override
+        MemorySegment view() {
             return view;
         }
 
@@ -162,7 +196,12 @@ abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.
             return owner != null;
         }
 
-        @Override
+        /**
+         * Closes the arena (killing every view), marks the lease closed and drops the protection; a
+         * no-op once closed.
+         *
+         * @throws WrongThreadException if called from another thread than the owner, changing nothing
+         */
         public void close() {
             Thread current = owner;
             if (current != Thread.currentThread()) {
@@ -184,13 +223,21 @@ abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.
         }
     }
 
+    /** The lease of a find: a {@link Scoped} pixmap the caller closes, which the leak detector may sample. */
+    static final class Confined extends Scoped implements PixmapLease {
+        /** {@code guard} is a hazard slot this thread, whose state is {@code me}, claimed, or {@link Reclaimer#COUNTED}. */
+        Confined(LeaseContext context, Entry entry, int guard, ThreadState me) {
+            super(context, entry, guard, context.leaks().sample(me));
+        }
+    }
+
     /**
      * Any thread may read and close it; closing is a handshake with every thread. Always a counted
      * reference: a hazard slot belongs to the stripe of the thread that claimed it. Its view is made
      * at once, and every access goes through it, so the FFM runtime checks each one against a
      * concurrent close.
      */
-    static final class Shared extends Lease {
+    static final class Shared extends Lease implements PixmapLease {
         private final Arena scope = Arena.ofShared();
         private final MemorySegment view;
         private final AtomicBoolean closing = new AtomicBoolean();
@@ -208,8 +255,18 @@ abstract sealed class Lease extends Pixmap implements PixmapLease permits Lease.
         }
 
         @Override
+        MemorySegment view() {
+            return view;
+        }
+
+        @Override
         MemorySegment readable() {
             return view;
+        }
+
+        @Override
+        long origin() {
+            return 0;
         }
 
         @Override

@@ -1,6 +1,5 @@
 package io.github.pixmapcache;
 
-import io.github.pixmapcache.internal.index.Entry;
 import io.github.pixmapcache.internal.memory.NativeMemory;
 import io.github.pixmapcache.internal.pixels.Argb;
 import java.lang.foreign.Arena;
@@ -8,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.ref.Reference;
 import java.nio.ByteOrder;
-import java.util.function.Consumer;
 
 /**
  * An image whose pixels live in native memory, in rows of {@link #stride()} bytes.
@@ -20,8 +18,12 @@ import java.util.function.Consumer;
  * <p>A pixmap from a lease is that lease itself (one object, so that a find allocates one): its
  * accessors check the lease before they touch the pixels, and it makes its {@link #segment()} only
  * when asked.
+ *
+ * <p>Users cannot subclass it: its subclasses are the library's own, a plain pixmap over a segment
+ * (all of its fields final, so that it is safe to publish even through a data race) and a lease
+ * (which keeps no pixmap fields of its own: its size and format are its entry's).
  */
-public sealed class Pixmap permits Lease {
+public abstract sealed class Pixmap permits PlainPixmap, Lease {
     /** Every pixel buffer starts on a cache line. */
     static final long ALIGNMENT = 64;
     /** Rows start on a 4-byte boundary (Qt's scanline rule). */
@@ -29,19 +31,8 @@ public sealed class Pixmap permits Lease {
     /** A 4-byte pixel read so that the bytes B,G,R,A give 0xAARRGGBB. */
     private static final ValueLayout.OfInt PIXEL_32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** The pixels; in a confined lease null until {@link #segment()} is first asked for (see {@link Lease}). */
-    private MemorySegment segment;
-    private final int width;
-    private final int height;
-    private final PixelFormat format;
-
-    /** {@code segment}: the pixels, or null for a lease that makes its view when asked (then {@link #attach}). */
-    Pixmap(MemorySegment segment, int width, int height, PixelFormat format) {
-        this.segment = segment;
-        this.width = width;
-        this.height = height;
-        this.format = format;
-    }
+    /** Only the library's own subclasses. */
+    Pixmap() {}
 
     /**
      * {@return a caller-owned pixmap, cleared to transparent black, whose memory belongs to
@@ -63,32 +54,16 @@ public sealed class Pixmap permits Lease {
             throw new IllegalArgumentException(arena + " returned a segment of " + pixels.byteSize()
                     + " bytes for a request of " + bytes + " bytes (a " + width + "x" + height + " " + format + ")");
         }
-        return new Pixmap(pixels, width, height, format);
+        return new PlainPixmap(pixels, width, height, format);
     }
 
     /** A pixmap over {@code pixels}, which must hold {@code Require.pixmapBytes} of this shape. */
     static Pixmap wrap(MemorySegment pixels, int width, int height, PixelFormat format) {
-        return new Pixmap(pixels, width, height, format);
-    }
-
-    /**
-     * A read-only view of {@code entry}'s pixels that lives exactly as long as {@code scope}, cut
-     * from the block's address alone; {@code onClose}, if not null, runs when the scope closes.
-     */
-    static Pixmap viewOf(Entry entry, Arena scope, Consumer<MemorySegment> onClose) {
-        return new Pixmap(NativeMemory.readOnlyView(entry.address(), entry.byteSize(), scope, onClose),
-                entry.width(), entry.height(), entry.format());
-    }
-
-    /** Sets the view a lease made on demand; only the lease's own thread calls it, once. */
-    final void attach(MemorySegment view) {
-        this.segment = view;
+        return new PlainPixmap(pixels, width, height, format);
     }
 
     /** {@return the view made so far: the pixels, or null in a lease that has made none} */
-    final MemorySegment view() {
-        return segment;
-    }
+    abstract MemorySegment view();
 
     /**
      * {@return the segment this pixmap's own accessors read through, with offsets from
@@ -98,14 +73,10 @@ public sealed class Pixmap permits Lease {
      * @throws IllegalStateException if the pixels are released (a closed lease)
      * @throws WrongThreadException if the pixels are confined to another thread
      */
-    MemorySegment readable() {
-        return segment;
-    }
+    abstract MemorySegment readable();
 
     /** {@return where pixel 0 lies in {@link #readable()}: 0, or a lease's block address} */
-    long origin() {
-        return 0;
-    }
+    abstract long origin();
 
     /**
      * {@return the segment writes go through, offsets from 0}, after the same check as
@@ -113,9 +84,7 @@ public sealed class Pixmap permits Lease {
      *
      * @throws IllegalArgumentException if the pixmap is read-only (a leased pixmap)
      */
-    MemorySegment writable() {
-        return segment;
-    }
+    abstract MemorySegment writable();
 
     /**
      * Throws unless the calling thread may read the pixels now; called before work that would be
@@ -124,11 +93,7 @@ public sealed class Pixmap permits Lease {
      * @throws IllegalStateException if the pixels are released
      * @throws WrongThreadException if a lease's pixels are confined to another thread
      */
-    void requireReadable() {
-        if (!segment.scope().isAlive()) {
-            throw new IllegalStateException("the memory of " + this + " is already released");
-        }
-    }
+    abstract void requireReadable();
 
     /** Copies every byte of the pixels into the block of {@link #byteSize()} bytes at {@code address}. */
     final void copyTo(long address) {
@@ -143,28 +108,22 @@ public sealed class Pixmap permits Lease {
     }
 
     /** {@return the width in pixels} */
-    public int width() {
-        return width;
-    }
+    public abstract int width();
 
     /** {@return the height in pixels (rows)} */
-    public int height() {
-        return height;
-    }
+    public abstract int height();
 
     /** {@return bytes from one row to the next: {@code width * bytesPerPixel} rounded up to a multiple of 4} */
     public long stride() {
-        return strideOf(width, format);
+        return strideOf(width(), format());
     }
 
     /** {@return the layout of each pixel} */
-    public PixelFormat format() {
-        return format;
-    }
+    public abstract PixelFormat format();
 
     /** {@return {@code stride() * height()}: the bytes the pixels take, and what a cache charges for them} */
     public long byteSize() {
-        return stride() * height;  // what every constructor's segment holds (Require.pixmapBytes)
+        return stride() * height();  // what every constructor's segment holds (Require.pixmapBytes)
     }
 
     /**
@@ -173,9 +132,7 @@ public sealed class Pixmap permits Lease {
      * @throws IllegalStateException if this is the pixmap of a closed lease
      * @throws WrongThreadException if this is the pixmap of a confined lease of another thread
      */
-    public MemorySegment segment() {
-        return segment;
-    }
+    public abstract MemorySegment segment();
 
     /**
      * {@return the pixel at (x, y) as straight (non-premultiplied) {@code 0xAARRGGBB}}
@@ -190,7 +147,7 @@ public sealed class Pixmap permits Lease {
         long offset = offsetOf(x, y);
         MemorySegment pixels = readable();
         offset += origin();
-        int argb = switch (format) {
+        int argb = switch (format()) {
             case BGRA_8888_PRE -> Argb.unpremultiply(pixels.get(PIXEL_32, offset));
             case RGBA_8888 -> Argb.swapRedBlue(pixels.get(PIXEL_32, offset));
             case GRAY_8 -> Argb.fromGray(Byte.toUnsignedInt(pixels.get(ValueLayout.JAVA_BYTE, offset)));
@@ -213,7 +170,7 @@ public sealed class Pixmap permits Lease {
     public void setArgb(int x, int y, int argb) {
         long offset = offsetOf(x, y);
         MemorySegment pixels = writable();
-        if (format == PixelFormat.GRAY_8) {
+        if (format() == PixelFormat.GRAY_8) {
             pixels.set(ValueLayout.JAVA_BYTE, offset, (byte) Argb.gray(argb));
         } else {
             pixels.set(PIXEL_32, offset, encode32(argb));
@@ -229,7 +186,7 @@ public sealed class Pixmap permits Lease {
      */
     public void fill(int argb) {
         MemorySegment pixels = writable();
-        if (format == PixelFormat.GRAY_8) {
+        if (format() == PixelFormat.GRAY_8) {
             pixels.fill((byte) Argb.gray(argb));
             return;
         }
@@ -252,7 +209,7 @@ public sealed class Pixmap permits Lease {
      */
     public boolean contentEquals(Pixmap other) {
         Require.notNull("other", other);
-        if (width != other.width || height != other.height || format != other.format) {
+        if (width() != other.width() || height() != other.height() || format() != other.format()) {
             return false;
         }
         boolean equal = sameRows(readable(), origin(), other.readable(), other.origin());
@@ -265,7 +222,7 @@ public sealed class Pixmap permits Lease {
     private boolean sameRows(MemorySegment pixels, long at, MemorySegment otherPixels, long otherAt) {
         long stride = stride();
         long bytes = byteSize();
-        long rowBytes = (long) width * format.bytesPerPixel();
+        long rowBytes = (long) width() * format().bytesPerPixel();
         if (rowBytes == stride) {
             return MemorySegment.mismatch(pixels, at, at + bytes, otherPixels, otherAt, otherAt + bytes) < 0;
         }
@@ -280,16 +237,16 @@ public sealed class Pixmap permits Lease {
 
     @Override
     public String toString() {
-        return "Pixmap[" + width + "x" + height + " " + format + ", stride " + stride() + "]";
+        return "Pixmap[" + width() + "x" + height() + " " + format() + ", stride " + stride() + "]";
     }
 
     private long offsetOf(int x, int y) {
-        Require.coordinate("x", x, width);
-        Require.coordinate("y", y, height);
-        return y * stride() + (long) x * format.bytesPerPixel();
+        Require.coordinate("x", x, width());
+        Require.coordinate("y", y, height());
+        return y * stride() + (long) x * format().bytesPerPixel();
     }
 
     private int encode32(int argb) {
-        return format == PixelFormat.BGRA_8888_PRE ? Argb.premultiply(argb) : Argb.swapRedBlue(argb);
+        return format() == PixelFormat.BGRA_8888_PRE ? Argb.premultiply(argb) : Argb.swapRedBlue(argb);
     }
 }

@@ -9,7 +9,6 @@ import io.github.pixmapcache.internal.leak.LeakDetector;
 import io.github.pixmapcache.internal.memory.NativeAllocator;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
 import io.github.pixmapcache.internal.stats.StatsCounter;
-import java.lang.foreign.Arena;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -349,15 +348,17 @@ public final class PixmapCache<K> implements AutoCloseable {
     }
 
     /**
-     * Runs {@code reader} on a view of {@code entry}, which {@code guard} protects, scoped to an
-     * arena of this call; closes the arena (killing every view the reader let out) before it drops
-     * the protection, as a lease's close does.
+     * Runs {@code reader} on a confined pixmap of {@code entry}, which takes over the protection
+     * {@code guard}: the lease of a find without its interface, so it makes a view only if the reader
+     * asks for {@code segment()}, and nothing for the leak detector to watch. Closing it when the
+     * reader returns or throws kills every view the reader let out and then drops the protection.
      */
     private <R> R readUnder(Entry entry, int guard, Function<? super Pixmap, ? extends R> reader) {
-        try (Arena scope = Arena.ofConfined()) {
-            return reader.apply(Pixmap.viewOf(entry, scope, null));
+        Lease.Scoped pixmap = new Lease.Scoped(leases, entry, guard, false);
+        try {
+            return reader.apply(pixmap);
         } finally {
-            reclaimer.release(entry, guard);
+            pixmap.close();
         }
     }
 

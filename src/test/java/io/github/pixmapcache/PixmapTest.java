@@ -6,6 +6,8 @@ import io.github.pixmapcache.internal.pixels.Argb;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.ByteOrder;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -17,6 +19,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The {@link Pixmap} and {@link PixelFormat} contract: layout, pixel conversions, fill, equality, lifetime. */
 class PixmapTest {
@@ -31,6 +34,32 @@ class PixmapTest {
     }
 
     // ------------------------------------------------------------------ allocation and layout
+
+    /**
+     * A pixmap handed to another thread through a data race (a plain field, no happens-before) must
+     * still show its segment and size: the Java memory model promises that only for final fields. So
+     * {@code Pixmap} itself has no fields, and every field of the classes that may cross threads (a
+     * plain pixmap, a lease's common part, a shared lease) is final. A confined lease's fields may
+     * change, because only its owner thread reads them after its check.
+     */
+    @ParameterizedTest
+    @ValueSource(classes = {Pixmap.class, PlainPixmap.class, Lease.class, Lease.Shared.class})
+    void pixmapsThatMayCrossThreadsAreSafeToPublishThroughADataRace(Class<?> type) {
+        for (Field field : type.getDeclaredFields()) {
+            int modifiers = field.getModifiers();
+            if (!Modifier.isStatic(modifiers)) {
+                assertTrue(Modifier.isFinal(modifiers), type.getName() + "." + field.getName() + " is not final");
+            }
+        }
+    }
+
+    @Test
+    void aPlainPixmapIsItsOwnSegmentsSizeAndFormat() {
+        Pixmap pixmap = Pixmap.allocate(arena, 3, 2, PixelFormat.GRAY_8);
+        assertInstanceOf(PlainPixmap.class, pixmap);
+        assertSame(pixmap.segment(), pixmap.view());
+        assertEquals(8, pixmap.segment().byteSize());
+    }
 
     @ParameterizedTest
     @CsvSource({"BGRA_8888_PRE, 4", "RGBA_8888, 4", "GRAY_8, 1"})

@@ -85,6 +85,20 @@ class ReadTest {
     }
 
     @Test
+    void theReadersPixmapIsNoLeaseAndMakesNoViewUnlessAskedFor() {
+        cache.insert("a", original);
+        assertTrue(cache.<Boolean>read("a", pixmap -> {
+            assertFalse(pixmap instanceof PixmapLease, "a reader could close or share the read's pixmap: " + pixmap);
+            assertEquals(original.getArgb(3, 0), pixmap.getArgb(3, 0));
+            assertTrue(pixmap.contentEquals(original));
+            assertNull(pixmap.view(), "the library's own accessors made a view");
+            MemorySegment segment = pixmap.segment();
+            assertSame(segment, pixmap.segment(), "a second segment() made a second view");
+            return segment.isReadOnly();
+        }));
+    }
+
+    @Test
     void aReadMakesThePixmapTheMostRecentlyUsed() {
         for (String key : List.of("a", "b", "c", "d")) {
             cache.insert(key, original);

@@ -34,8 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       open for a moment, as in a renderer that keeps the current frame's pixmap).
  *   <li>{@code segment}: the helper, reading the byte through {@code segment()}: the one shape that
  *       makes the lease's arena and view (with escape analysis off, the lease plus 120 bytes).
- *   <li>{@code read}: {@code read(key, reader)} with a capturing lambda: no lease at all; the
- *       scope, view and lambda may be removed by escape analysis where the read inlines.
+ *   <li>{@code read}: {@code read(key, reader)} with a capturing lambda: no lease to close; the
+ *       reader gets the lease's lazily scoped pixmap (40 bytes, no arena), which escape analysis may
+ *       remove with the lambda and the boxed result where the read inlines.
  * </ul>
  *
  * <p>{@code keys}: {@code zipf} walks the shared Zipf sequence (s = 1.0) from a per-thread random

@@ -49,18 +49,6 @@ public final class NativeMemory {
     }
 
     /**
-     * A read-only view of the cache-owned block of {@code byteSize} bytes at {@code address} that
-     * lives exactly as long as {@code scope}, as {@link #view(long, long, Arena)}; {@code onClose},
-     * if not null, runs when the arena closes. It is cut from {@link #EVERYTHING}, a constant, so
-     * that making it reads nothing but the caller's two numbers: no per-entry base segment (40 heap
-     * bytes) stands between a find and the pixels. Escape analysis removes the slice even when the
-     * view escapes: one segment per view.
-     */
-    public static MemorySegment readOnlyView(long address, long byteSize, Arena scope, Consumer<MemorySegment> onClose) {
-        return EVERYTHING.asSlice(address, byteSize).reinterpret(scope, onClose);
-    }
-
-    /**
      * All of memory, read-only, with no lifetime and no bounds but the address space: for the
      * library's own pixel accessors on a lease that has no view yet. The caller must have checked,
      * on the thread that reads, that the lease is open and confined to that thread (so the block
@@ -81,7 +69,8 @@ public final class NativeMemory {
 
     /**
      * {@return a view of {@code base} that lives exactly as long as {@code scope}}, as
-     * {@link #readOnlyView}, in one segment; {@code onClose}, if not null, runs when the arena closes.
+     * {@link #view(long, long, Arena)} but read-only, in one segment; {@code onClose}, if not null,
+     * runs when the arena closes.
      */
     public static MemorySegment rescoped(MemorySegment base, Arena scope, Consumer<MemorySegment> onClose) {
         return base.reinterpret(scope, onClose);

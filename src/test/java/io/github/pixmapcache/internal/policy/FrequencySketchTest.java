@@ -101,6 +101,37 @@ class FrequencySketchTest {
     }
 
     @Test
+    void aSaturatedKeyCountsAgainOnceTheHalvingLowersIt() {
+        FrequencySketch sketch = new FrequencySketch();
+        sketch.ensureCapacity(2);  // a sample of 30
+        for (int i = 0; i < 15 + 100; i++) {
+            sketch.increment(1);  // from the 16th on, increments of a saturated key skip the table
+        }
+        for (int other = 2; other < 2 + 15; other++) {
+            sketch.increment(other);  // the 30th counted increment halves every counter
+        }
+        assertEquals(MAXIMUM_FREQUENCY / 2, sketch.frequency(1));
+
+        sketch.increment(1);
+
+        assertEquals(MAXIMUM_FREQUENCY / 2 + 1, sketch.frequency(1), "the halving ended the saturated key's skip");
+    }
+
+    @Test
+    void aSaturatedKeyCountsAgainInAGrownTable() {
+        FrequencySketch sketch = new FrequencySketch();
+        sketch.ensureCapacity(2);  // a sample of 30: no halving here
+        for (int i = 0; i < 15 + 1; i++) {
+            sketch.increment(1);  // the 16th finds every counter at the maximum
+        }
+        sketch.ensureCapacity(5_000);  // a larger table, counts forgotten
+
+        sketch.increment(1);
+
+        assertEquals(1, sketch.frequency(1), "the new table's counters of a once saturated key were skipped");
+    }
+
+    @Test
     void theTableForgetsOnlyWhenItGrows() {
         FrequencySketch sketch = new FrequencySketch();
         sketch.increment(5);
