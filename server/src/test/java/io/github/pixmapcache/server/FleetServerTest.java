@@ -138,7 +138,8 @@ class FleetServerTest {
                 assertMandelbrot(tiles.get(i), decode(response.body()));
             }
             assertEquals(1, first.server.renders() + second.server.renders(),
-                    "renders: " + first.server.renders() + " + " + second.server.renders());
+                    "renders: " + first.server.renders() + " + " + second.server.renders()
+                            + "; fleet counts: " + first.server.fleet().counts() + " / " + second.server.fleet().counts());
             TestServer renderer = first.server.renders() == 1 ? first : second;
             awaitPublished(renderer, 1);
             assertEquals(OptionalLong.of(1), first.server.fleet().fleetRenders());

@@ -7,6 +7,7 @@ import io.github.pixmapcache.PixmapAllocator;
 import io.github.pixmapcache.PixmapCache;
 import io.github.pixmapcache.PixmapLease;
 import io.github.pixmapcache.PixmapLoader;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
@@ -129,19 +130,26 @@ public final class NativeEncodedTier<K> implements EncodedTier<K> {
         return cached;
     }
 
+    /**
+     * Never waits: a key being encoded (or cached) is skipped, as in the heap tier. The fleet's publisher
+     * calls this while requests for the same tiles may be waiting on the fleet for that publisher;
+     * joining their flight ({@code computeIfAbsent}) stalled both until the fleet lock's TTL ran out.
+     * An encode that starts between the check and the insert caches the same bytes (the key names them).
+     */
     @Override
     public boolean putIfAbsent(K key, byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        boolean[] copied = {false};
-        try (PixmapLease ignored = cache.computeIfAbsent(key, (k, allocator) -> {
-            copied[0] = true;
-            return pixmapOf(bytes, allocator);
-        })) {
-            if (copied[0]) {
-                counters.puts.increment();
-            }
-            return copied[0];
+        if (encoding.contains(key) || isCached(key)) {
+            return false;
         }
+        boolean cached;
+        try (Arena scratch = Arena.ofConfined()) {
+            cached = cache.insert(key, pixmapOf(bytes, (width, height, format) -> Pixmap.allocate(scratch, width, height, format)));
+        }
+        if (cached) {
+            counters.puts.increment();
+        }
+        return cached;
     }
 
     private boolean isCached(K key) {

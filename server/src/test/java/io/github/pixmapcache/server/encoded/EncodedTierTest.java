@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -211,6 +212,33 @@ class EncodedTierTest {
         tier.get(new Key("v1", 1), k -> new byte[] {1});
         assertArrayEquals(new byte[] {2}, tier.get(new Key("v2", 1), k -> new byte[] {2}));
         assertEquals(2, tier.numbers().encodes());
+    }
+
+    /**
+     * The fleet's publisher puts tiles that requests may be encoding while they wait on the fleet for
+     * that same publisher: a put that joined their encode stalled both until the fleet lock expired.
+     */
+    @ParameterizedTest
+    @EnumSource(Home.class)
+    void aPutDoesNotWaitForAnEncodeRunningForItsKey(Home home) throws Exception {
+        EncodedTier<Key> tier = home.tier("t", 1 << 20);
+        CountDownLatch encoding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread get = Thread.ofPlatform().start(() -> tier.get(new Key("v1", 1), k -> {
+            encoding.countDown();
+            await(release);
+            return new byte[] {6};
+        }));
+        encoding.await();
+        CompletableFuture<Boolean> put = CompletableFuture.supplyAsync(() -> tier.putIfAbsent(new Key("v1", 1), new byte[] {6}));
+        try {
+            assertFalse(put.get(10, TimeUnit.SECONDS), "a put while the key is being encoded is skipped");
+        } finally {
+            release.countDown();
+            get.join();
+        }
+        assertArrayEquals(new byte[] {6}, tier.getIfPresent(new Key("v1", 1)));
+        assertEquals(0, tier.numbers().puts());
     }
 
     @ParameterizedTest
