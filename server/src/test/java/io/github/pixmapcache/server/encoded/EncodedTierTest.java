@@ -139,17 +139,8 @@ class EncodedTierTest {
     @EnumSource(Home.class)
     void aFillDoesNotWaitForAnEncodeRunningForItsKey(Home home) throws Exception {
         EncodedTier<Key> tier = home.tier("t", 1 << 20);
-        CountDownLatch encoding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread get = Thread.ofPlatform().start(() -> tier.get(new Key("v1", 1), k -> {
-            encoding.countDown();
-            await(release);
-            return new byte[] {6};
-        }));
-        encoding.await();
-        assertFalse(tier.fill(new Key("v1", 1), k -> new byte[] {7}));
-        release.countDown();
-        get.join();
+        whileEncoding(tier, new Key("v1", 1), new byte[] {6},
+                () -> assertFalse(tier.fill(new Key("v1", 1), k -> new byte[] {7})));
         assertArrayEquals(new byte[] {6}, tier.getIfPresent(new Key("v1", 1)));
         assertEquals(1, tier.numbers().encodes());
     }
@@ -222,21 +213,10 @@ class EncodedTierTest {
     @EnumSource(Home.class)
     void aPutDoesNotWaitForAnEncodeRunningForItsKey(Home home) throws Exception {
         EncodedTier<Key> tier = home.tier("t", 1 << 20);
-        CountDownLatch encoding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread get = Thread.ofPlatform().start(() -> tier.get(new Key("v1", 1), k -> {
-            encoding.countDown();
-            await(release);
-            return new byte[] {6};
-        }));
-        encoding.await();
-        CompletableFuture<Boolean> put = CompletableFuture.supplyAsync(() -> tier.putIfAbsent(new Key("v1", 1), new byte[] {6}));
-        try {
+        whileEncoding(tier, new Key("v1", 1), new byte[] {6}, () -> {
+            CompletableFuture<Boolean> put = CompletableFuture.supplyAsync(() -> tier.putIfAbsent(new Key("v1", 1), new byte[] {6}));
             assertFalse(put.get(10, TimeUnit.SECONDS), "a put while the key is being encoded is skipped");
-        } finally {
-            release.countDown();
-            get.join();
-        }
+        });
         assertArrayEquals(new byte[] {6}, tier.getIfPresent(new Key("v1", 1)));
         assertEquals(0, tier.numbers().puts());
     }
@@ -274,6 +254,29 @@ class EncodedTierTest {
         assertEquals(1, registry.get("cache.load").tag("result", "success").functionCounter().count());
         assertEquals(4, registry.get("cache.used").tag("cache", "tiles").gauge().value());
         assertEquals(1 << 20, registry.get("cache.maximum").gauge().value());
+    }
+
+    /** A step of a test that may throw. */
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code action} while a get of {@code key} is inside its encode (which then returns {@code bytes}); returns once that get has ended. */
+    private static void whileEncoding(EncodedTier<Key> tier, Key key, byte[] bytes, Action action) throws Exception {
+        CountDownLatch encoding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread get = Thread.ofPlatform().start(() -> tier.get(key, k -> {
+            encoding.countDown();
+            await(release);
+            return bytes;
+        }));
+        encoding.await();
+        try {
+            action.run();
+        } finally {
+            release.countDown();
+            get.join();
+        }
     }
 
     private static void await(CountDownLatch latch) {
