@@ -144,10 +144,11 @@ public abstract sealed class Pixmap permits PlainPixmap, Lease {
      * @throws WrongThreadException if this is the pixmap of a confined lease of another thread
      */
     public int getArgb(int x, int y) {
-        long offset = offsetOf(x, y);
+        PixelFormat format = format();
+        long offset = offsetOf(x, y, format);
         MemorySegment pixels = readable();
         offset += origin();
-        int argb = switch (format()) {
+        int argb = switch (format) {
             case BGRA_8888_PRE -> Argb.unpremultiply(pixels.get(PIXEL_32, offset));
             case RGBA_8888 -> Argb.swapRedBlue(pixels.get(PIXEL_32, offset));
             case GRAY_8 -> Argb.fromGray(Byte.toUnsignedInt(pixels.get(ValueLayout.JAVA_BYTE, offset)));
@@ -168,9 +169,10 @@ public abstract sealed class Pixmap permits PlainPixmap, Lease {
      * @throws IllegalArgumentException if the pixmap is read-only (a leased pixmap)
      */
     public void setArgb(int x, int y, int argb) {
-        long offset = offsetOf(x, y);
+        PixelFormat format = format();
+        long offset = offsetOf(x, y, format);
         MemorySegment pixels = writable();
-        if (format() == PixelFormat.GRAY_8) {
+        if (format == PixelFormat.GRAY_8) {
             pixels.set(ValueLayout.JAVA_BYTE, offset, (byte) Argb.gray(argb));
         } else {
             pixels.set(PIXEL_32, offset, encode32(argb));
@@ -240,10 +242,12 @@ public abstract sealed class Pixmap permits PlainPixmap, Lease {
         return "Pixmap[" + width() + "x" + height() + " " + format() + ", stride " + stride() + "]";
     }
 
-    private long offsetOf(int x, int y) {
-        Require.coordinate("x", x, width());
+    /** One read of the shape per access: a lease's width, height and format are its entry's. */
+    private long offsetOf(int x, int y, PixelFormat format) {
+        int width = width();
+        Require.coordinate("x", x, width);
         Require.coordinate("y", y, height());
-        return y * stride() + (long) x * format().bytesPerPixel();
+        return y * strideOf(width, format) + (long) x * format.bytesPerPixel();
     }
 
     private int encode32(int argb) {
