@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       kept levels} that is not cached reads the file once and caches every strip of those levels:
  *       every coarser scale is derived from the decoded pixels, not decoded again. Concurrent
  *       requests for the source share that one pass; once it ends it is forgotten, so a source
- *       whose strips were evicted gets a whole pass again. A request that missed just before a
+ *       whose strips were evicted gets a whole pass again; one whose coarsest strip is still cached
+ *       gets a strip's pass for each strip that was evicted. A request that missed just before a
  *       pass cached its strip, and claims the next pass just after that one ended, looks again
  *       first: no second pass.</li>
  *   <li><b>A strip's pass.</b> A strip finer than the kept levels that is not cached is loaded by
@@ -123,14 +124,28 @@ final class StripDecoder {
         misses.increment();
         Pyramid pyramid = pyramid(key.source());
         int kept = pyramid.keptFrom(cache.maximumBytes() / KEPT_SHARE);
-        if (key.level() >= kept) {
+        if (key.level() >= kept && !resident(pyramid)) {
             PixmapLease made = wholePass(pyramid, kept, key);
             if (made != null) {
                 return made;
             }
         }
-        // After a whole pass the strip is cached unless evicted since: then its own pass loads it.
+        // After a whole pass the strip is cached unless evicted since; below the kept levels, or of a
+        // source whose other strips are cached, it is not: its own pass loads it.
         return cache.computeIfAbsent(key, (wanted, allocator) -> stripPass(pyramid, wanted, allocator));
+    }
+
+    /**
+     * Whether the source's coarsest strip is cached: then a whole pass made it, and a strip of the
+     * kept levels missing now was evicted since (least recently used: a full-resolution strip no
+     * session looked at lately, while every session reads the coarse ones). Its own pass loads it,
+     * decoding the file's rows down to it, not the whole file, and caching it alone, not the whole
+     * pyramid again over other sources' strips.
+     */
+    private boolean resident(Pyramid pyramid) {
+        try (PixmapLease coarsest = cache.find(new StripKey(pyramid.source(), pyramid.levels() - 1, 0))) {
+            return coarsest != null;
+        }
     }
 
     /**

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.EvictionPolicy;
+import io.github.pixmapcache.Pixmap;
 import io.github.pixmapcache.PixmapCache;
 import io.github.pixmapcache.PixmapLease;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The passes of {@link StripDecoder} over real files into a real cache: a source whose strips were
- * evicted gets its whole pass again (its map of passes keeps only the running ones), a miss that
+ * evicted gets its whole pass again (its map of passes keeps only the running ones), while one
+ * whose coarsest strip is cached gets a pass of the evicted strip's rows alone, a miss that
  * claims a pass just after another pass cached its strip runs none, each lease counts once as a
  * hit or a miss, and passes run together only as far as their transient memory fits a quarter of
  * the budget.
@@ -59,6 +63,33 @@ class StripDecoderTest {
             lease(decoder, new StripKey(first, coarsest, 0));
             assertEquals(10, decoder.decodes(), "a coarser kept level after that pass: cached");
             assertEquals(0, decoder.wholePassesRunning());
+        }
+    }
+
+    @Test
+    void anEvictedStripOfASourceWhoseCoarsestStripIsCachedGetsItsOwnPassNotAWholeOne() throws IOException {
+        // 400x300 under 8 MiB: every level kept (480 KB); 64 KiB strips: 8 of level 0, 13 in all.
+        try (PixmapCache<StripKey> cache = lru(8L << 20); Arena arena = Arena.ofConfined()) {
+            StripDecoder decoder = new StripDecoder(cache, 64L << 10);
+            SourceImage source = source("partly.png", 400, 300);
+            Pyramid pyramid = decoder.pyramid(source);
+            assertEquals(0, pyramid.keptFrom(cache.maximumBytes() / StripDecoder.KEPT_SHARE));
+            StripKey evicted = new StripKey(source, 0, 3);
+            Pixmap before;
+            try (PixmapLease lease = decoder.lease(evicted)) {
+                before = Pixmap.allocate(arena, lease.pixmap().width(), lease.pixmap().height(), lease.pixmap().format());
+                MemorySegment.copy(lease.pixmap().segment(), 0, before.segment(), 0, before.byteSize());
+            }
+            long inserted = cache.stats().insertions();
+            assertEquals(13, inserted, "the whole pass cached every strip");
+            assertTrue(cache.remove(evicted));
+
+            try (PixmapLease lease = decoder.lease(evicted)) {
+                assertTrue(lease.pixmap().contentEquals(before), "the strip decoded from its own rows, pixel for pixel");
+            }
+            assertEquals(2, decoder.decodes());
+            assertEquals(inserted + 1, cache.stats().insertions(), "that strip cached alone, not the pyramid again");
+            assertKeptLevelsCached(cache, pyramid, 0);
         }
     }
 
