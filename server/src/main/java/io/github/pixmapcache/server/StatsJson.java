@@ -3,6 +3,7 @@ package io.github.pixmapcache.server;
 import io.github.pixmapcache.CacheStats;
 import io.github.pixmapcache.PixmapCache;
 import io.github.pixmapcache.server.encoded.EncodedTier;
+import io.github.pixmapcache.server.iiif.IiifService;
 import io.github.pixmapcache.server.tiles.CacheNumbers;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
@@ -63,13 +64,17 @@ final class StatsJson {
         return json.toString();
     }
 
-    /** The {@code "iiif"} object: the decoded IIIF strips' cache, and the passes over source files. */
-    static String iiif(PixmapCache<?> strips, long decodes) {
+    /**
+     * The {@code "iiif"} object: the passes over source files, the strips requests leased (hits and
+     * misses, once per lease: the cache's own counters count a miss's lookups after its pass again),
+     * and the decoded strips' cache.
+     */
+    static String iiif(PixmapCache<?> strips, long decodes, IiifService.StripLeases leases) {
         CacheStats stats = strips.stats();
         StringJoiner json = new StringJoiner(",", "{", "}");
         json.add(field("decodes", decodes));
-        json.add(field("hits", stats.hits()));
-        json.add(field("misses", stats.misses()));
+        json.add(field("hits", leases.hits()));
+        json.add(field("misses", leases.misses()));
         json.add(field("evictions", stats.evictions()));
         json.add(field("entries", stats.entries()));
         json.add(field("usedBytes", stats.usedBytes()));

@@ -202,7 +202,7 @@ public final class TileServer implements AutoCloseable {
                     + ",\"afterRenderSkipped\":" + encoded.afterRenderSkipped() + "}";
         }
         if (iiif.cache() != null) {
-            json = json.substring(0, json.length() - 1) + ",\"iiif\":" + StatsJson.iiif(iiif.cache(), iiif.decodes()) + "}";
+            json = json.substring(0, json.length() - 1) + ",\"iiif\":" + StatsJson.iiif(iiif.cache(), iiif.decodes(), iiif.stripLeases()) + "}";
         }
         FleetTiles fleet = fleet();
         return fleet == null ? json : json.substring(0, json.length() - 1) + ",\"fleet\":" + FleetStatsJson.of(fleet) + "}";

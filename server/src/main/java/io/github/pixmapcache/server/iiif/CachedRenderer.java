@@ -48,6 +48,10 @@ final class CachedRenderer implements ImageRenderer {
         return factors;
     }
 
+    IiifService.StripLeases stripLeases() {
+        return new IiifService.StripLeases(decoder.hits(), decoder.misses());
+    }
+
     PixmapCache<StripKey> cache() {
         return cache;
     }

@@ -106,6 +106,20 @@ public final class IiifService implements AutoCloseable {
         return renderer.decodes();
     }
 
+    /**
+     * Strips that requests leased, counted once each.
+     *
+     * @param hits   found cached
+     * @param misses made by a pass, run for the lease or waited for
+     */
+    public record StripLeases(long hits, long misses) {
+    }
+
+    /** {@return the strips requests leased so far, or null when decoding per request} */
+    public StripLeases stripLeases() {
+        return renderer instanceof CachedRenderer cached ? cached.stripLeases() : null;
+    }
+
     /** {@return the cache of decoded strips, or null when decoding per request} */
     public PixmapCache<?> cache() {
         return renderer instanceof CachedRenderer cached ? cached.cache() : null;

@@ -10,7 +10,9 @@ import java.util.Arrays;
  * Builds strips of levels {@code base .. highest} from one pass's base rows, top to bottom. Every
  * pixel of a level above the base is the rounded mean of the base pixels under it (a 2^k block,
  * cut at the image's right and bottom edges): each level sums pairs of rows and columns of the
- * level below in {@code long}s, so nothing is rounded before the mean.
+ * level below, so nothing is rounded before the mean (level {@code base + 1} in 16-bit lanes, two
+ * to an int, which hold its sums of at most 4 samples exactly; the others in {@code long}s). A
+ * whole block's mean is a shift; only the blocks cut at an edge divide.
  *
  * <p>Levels {@code lowestKept ..} have a strip being filled in the pass's arena (at most
  * {@code stripBytes} each); a strip whose every row this pass made goes to the {@link Strips}
@@ -28,8 +30,17 @@ final class PyramidBuilder implements RowStream.Rows {
     private final int lowestKept;
     private final Strips sink;
     private final Arena arena;
-    /** {@code sums[j - base]}: A, R, G, B sums over base pixels of the level-j row being built (unused for the base). */
+    /** Two 16-bit lanes of an int: red and blue, or alpha and green, of a pixel ({@code >>> 8} first for the latter). */
+    private static final int LANES = 0x00FF_00FF;
+
+    /**
+     * {@code sums[j]}: A, R, G, B sums over base pixels of the level-{@code base + j} row being built, for
+     * {@code j >= 2}; {@code sums.length} is the number of levels built.
+     */
     private final long[][] sums;
+    /** Level {@code base + 1}'s sums, of at most 4 base samples each, packed two to an int (R|B and A|G) so that a base row adds in half the work. */
+    private final int[] redBlue;
+    private final int[] alphaGreen;
     /** The strip being filled per kept level, its first row, and the first row this pass wrote into it. */
     private final Pixmap[] strips;
     private final int[] stripTop;
@@ -44,9 +55,11 @@ final class PyramidBuilder implements RowStream.Rows {
         this.arena = arena;
         int levels = highest - base + 1;
         this.sums = new long[levels][];
-        for (int j = 1; j < levels; j++) {
+        for (int j = 2; j < levels; j++) {
             sums[j] = new long[4 * pyramid.width(base + j)];
         }
+        this.redBlue = new int[levels > 1 ? pyramid.width(base + 1) : 0];
+        this.alphaGreen = new int[redBlue.length];
         this.strips = new Pixmap[levels];
         this.stripTop = new int[levels];
         this.firstWritten = new int[levels];
@@ -60,14 +73,17 @@ final class PyramidBuilder implements RowStream.Rows {
             write(base, y, argb);
         }
         if (sums.length > 1) {
-            long[] next = sums[1];
-            for (int x = 0; x < argb.length; x++) {
-                int p = argb[x];
-                int i = 4 * (x >> 1);
-                next[i] += p >>> 24;
-                next[i + 1] += p >> 16 & 0xFF;
-                next[i + 2] += p >> 8 & 0xFF;
-                next[i + 3] += p & 0xFF;
+            int pairs = argb.length >> 1;
+            for (int x = 0; x < pairs; x++) {
+                int left = argb[2 * x];
+                int right = argb[2 * x + 1];
+                redBlue[x] += (left & LANES) + (right & LANES);
+                alphaGreen[x] += (left >>> 8 & LANES) + (right >>> 8 & LANES);
+            }
+            if ((argb.length & 1) != 0) {
+                int last = argb[argb.length - 1];
+                redBlue[pairs] += last & LANES;
+                alphaGreen[pairs] += last >>> 8 & LANES;
             }
             finishedBelow(base + 1, y);
         }
@@ -79,35 +95,73 @@ final class PyramidBuilder implements RowStream.Rows {
             return;   // the row's second child is still to come
         }
         int y = childRow >> 1;
-        long[] row = sums[level - base];
+        int j = level - base;
         int levelWidth = pyramid.width(level);
-        if (level >= lowestKept) {
-            int span = 1 << (level - base);
-            int baseWidth = pyramid.width(base);
-            int rows = Math.min(span, pyramid.height(base) - y * span);
-            for (int x = 0; x < levelWidth; x++) {
-                long count = (long) rows * Math.min(span, baseWidth - x * span);
-                int i = 4 * x;
-                line[x] = mean(row[i], count) << 24 | mean(row[i + 1], count) << 16 | mean(row[i + 2], count) << 8
-                        | mean(row[i + 3], count);
+        // Pixels 0 .. whole - 1 of this row mean a whole 2^j x 2^j block: a shift instead of a division.
+        int span = 1 << j;
+        int rows = Math.min(span, pyramid.height(base) - y * span);
+        int whole = rows == span ? pyramid.width(base) >> j : 0;
+        boolean more = j + 1 < sums.length;
+        long[] next = more ? sums[j + 1] : null;
+        if (j == 1) {
+            if (level >= lowestKept) {
+                for (int x = 0; x < levelWidth; x++) {
+                    int count = x < whole ? 0 : rows * Math.min(2, pyramid.width(base) - 2 * x);
+                    line[x] = mean(alphaGreen[x] >>> 16, count) << 24 | mean(redBlue[x] >>> 16, count) << 16
+                            | mean(alphaGreen[x] & 0xFFFF, count) << 8 | mean(redBlue[x] & 0xFFFF, count);
+                }
+                write(level, y, line);
             }
-            write(level, y, line);
-        }
-        if (level - base + 1 < sums.length) {
-            long[] next = sums[level - base + 1];
-            for (int x = 0; x < levelWidth; x++) {
-                int from = 4 * x;
-                int to = 4 * (x >> 1);
-                next[to] += row[from];
-                next[to + 1] += row[from + 1];
-                next[to + 2] += row[from + 2];
-                next[to + 3] += row[from + 3];
+            if (more) {
+                for (int x = 0; x < levelWidth; x++) {
+                    int to = 4 * (x >> 1);
+                    next[to] += alphaGreen[x] >>> 16;
+                    next[to + 1] += redBlue[x] >>> 16;
+                    next[to + 2] += alphaGreen[x] & 0xFFFF;
+                    next[to + 3] += redBlue[x] & 0xFFFF;
+                }
             }
-            Arrays.fill(row, 0);
-            finishedBelow(level + 1, y);
+            Arrays.fill(redBlue, 0);
+            Arrays.fill(alphaGreen, 0);
         } else {
+            long[] row = sums[j];
+            if (level >= lowestKept) {
+                int shift = 2 * j;
+                long half = 1L << (shift - 1);
+                for (int x = 0; x < whole; x++) {
+                    int i = 4 * x;
+                    line[x] = (int) ((row[i] + half) >>> shift) << 24 | (int) ((row[i + 1] + half) >>> shift) << 16
+                            | (int) ((row[i + 2] + half) >>> shift) << 8 | (int) ((row[i + 3] + half) >>> shift);
+                }
+                int baseWidth = pyramid.width(base);
+                for (int x = whole; x < levelWidth; x++) {
+                    long count = (long) rows * Math.min(span, baseWidth - x * span);
+                    int i = 4 * x;
+                    line[x] = mean(row[i], count) << 24 | mean(row[i + 1], count) << 16 | mean(row[i + 2], count) << 8
+                            | mean(row[i + 3], count);
+                }
+                write(level, y, line);
+            }
+            if (more) {
+                for (int x = 0; x < levelWidth; x++) {
+                    int from = 4 * x;
+                    int to = 4 * (x >> 1);
+                    next[to] += row[from];
+                    next[to + 1] += row[from + 1];
+                    next[to + 2] += row[from + 2];
+                    next[to + 3] += row[from + 3];
+                }
+            }
             Arrays.fill(row, 0);
         }
+        if (more) {
+            finishedBelow(level + 1, y);
+        }
+    }
+
+    /** The rounded mean of a level-1 sum over {@code count} pixels; 0 stands for a whole block of 4. */
+    private static int mean(int sum, int count) {
+        return count == 0 ? sum + 2 >>> 2 : (sum + count / 2) / count;
     }
 
     private static int mean(long sum, long count) {

@@ -46,6 +46,8 @@ import javax.imageio.stream.ImageInputStream;
 final class RowStream {
     /** Decoded samples converted at a time. */
     private static final long WINDOW_BYTES = 1L << 20;
+    /** Band offsets of R, G, B samples as the JPEG and PNG readers decode them. */
+    private static final int[] RGB_ORDER = {0, 1, 2};
 
     private RowStream() {
     }
@@ -94,7 +96,7 @@ final class RowStream {
                 if (!types.hasNext()) {
                     throw new IOException("the reader offers no type to decode into");
                 }
-                ImageTypeSpecifier type = types.next();
+                ImageTypeSpecifier type = inReaderOrder(types.next());
                 int width = source.width();
                 int windowRows = (int) Math.max(1, Math.min(bottom - top, WINDOW_BYTES / (4L * width)));
                 SampleModel windowModel = type.getSampleModel(width, windowRows);
@@ -129,6 +131,20 @@ final class RowStream {
                 reader.dispose();
             }
         }
+    }
+
+    /**
+     * The reader's first type, or for opaque 8-bit sRGB samples (JPEG's and PNG's {@code TYPE_3BYTE_BGR})
+     * the same samples in R, G, B order: the order both readers decode a row in, so that each row is
+     * copied into the window whole ({@code System.arraycopy}) instead of sample by sample.
+     */
+    private static ImageTypeSpecifier inReaderOrder(ImageTypeSpecifier type) {
+        ColorModel model = type.getColorModel();
+        boolean opaqueRgbBytes = model instanceof ComponentColorModel && !model.hasAlpha()
+                && model.getTransferType() == DataBuffer.TYPE_BYTE && model.getNumComponents() == 3
+                && model.getColorSpace().isCS_sRGB() && type.getSampleModel() instanceof PixelInterleavedSampleModel;
+        return opaqueRgbBytes ? ImageTypeSpecifier.createInterleaved(model.getColorSpace(), RGB_ORDER, DataBuffer.TYPE_BYTE, false, false)
+                : type;
     }
 
     /** Data elements per row of a sample model that keeps rows apart (every model ImageIO's readers make). */

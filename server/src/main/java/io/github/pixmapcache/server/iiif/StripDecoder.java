@@ -10,9 +10,11 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Fills the cache with strips from passes over source files ({@link RowStream}, {@link PyramidBuilder}).
@@ -22,7 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       kept levels} that is not cached reads the file once and caches every strip of those levels:
  *       every coarser scale is derived from the decoded pixels, not decoded again. Concurrent
  *       requests for the source share that one pass; once it ends it is forgotten, so a source
- *       whose strips were evicted gets a whole pass again.</li>
+ *       whose strips were evicted gets a whole pass again; one whose coarsest strip is still cached
+ *       gets a strip's pass for each strip that was evicted. A request that missed just before a
+ *       pass cached its strip, and claims the next pass just after that one ended, looks again
+ *       first: no second pass.</li>
  *   <li><b>A strip's pass.</b> A strip finer than the kept levels that is not cached is loaded by
  *       {@code computeIfAbsent}, one load per strip however many ask, from a pass over the file rows
  *       under it alone; that pass also caches every other strip, at any level, whose rows it made
@@ -32,6 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * image. These transient bytes are outside the cache's budget, so passes take them from a
  * {@link #TRANSIENT_SHARE share} of it first: passes beyond it wait, and native memory stays near
  * the budget however many cold sources are asked for at once.
+ *
+ * <p>{@link #hits} and {@link #misses} count each lease once (the cache's own counters see a miss's
+ * lookups again, after its pass).
  */
 final class StripDecoder {
     /**
@@ -54,15 +62,24 @@ final class StripDecoder {
     /** Passes running now, and the most that ever ran at once. */
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger mostRunning = new AtomicInteger();
+    /** Leases whose strip was cached, and leases that ran or waited for a pass: one count per lease. */
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
     /** Whole passes running now, one per source; each is taken out when it ends, failed or not. */
-    private final ConcurrentHashMap<SourceImage, CompletableFuture<Void>> wholePasses = new ConcurrentHashMap<>();
+    private final ConcurrentMap<SourceImage, CompletableFuture<Void>> wholePasses;
     /** Running passes' transient memory, in permits; fair, so that a large pass is not passed over for ever. */
     private final Semaphore transientMemory;
     /** All permits: a pass needing more takes them all and runs alone. */
     private final int transientPermits;
 
     StripDecoder(PixmapCache<StripKey> cache, long stripBytes) {
+        this(cache, stripBytes, new ConcurrentHashMap<>());
+    }
+
+    /** With {@code wholePasses} as the map of running whole passes (a test's, to order a race). */
+    StripDecoder(PixmapCache<StripKey> cache, long stripBytes, ConcurrentMap<SourceImage, CompletableFuture<Void>> wholePasses) {
         this.cache = cache;
+        this.wholePasses = wholePasses;
         this.stripBytes = stripBytes;
         this.transientPermits = (int) Math.max(1, Math.min(Integer.MAX_VALUE, cache.maximumBytes() / TRANSIENT_SHARE >> PERMIT_SHIFT));
         this.transientMemory = new Semaphore(transientPermits, true);
@@ -71,6 +88,16 @@ final class StripDecoder {
     /** Passes over source files so far: whole passes and strips' passes. */
     long decodes() {
         return decodes.get();
+    }
+
+    /** {@return leases so far whose strip was cached} */
+    long hits() {
+        return hits.sum();
+    }
+
+    /** {@return leases so far whose strip a pass had to make, run here or waited for} */
+    long misses() {
+        return misses.sum();
     }
 
     /** The most passes that ran at once so far. */
@@ -89,20 +116,43 @@ final class StripDecoder {
 
     /** The strip, decoded first if it is not cached; close the lease. */
     PixmapLease lease(StripKey key) {
+        PixmapLease cached = cache.find(key);
+        if (cached != null) {
+            hits.increment();
+            return cached;
+        }
+        misses.increment();
         Pyramid pyramid = pyramid(key.source());
         int kept = pyramid.keptFrom(cache.maximumBytes() / KEPT_SHARE);
-        if (key.level() >= kept) {
-            PixmapLease cached = cache.find(key);
-            if (cached != null) {
-                return cached;
+        if (key.level() >= kept && !resident(pyramid)) {
+            PixmapLease made = wholePass(pyramid, kept, key);
+            if (made != null) {
+                return made;
             }
-            wholePass(pyramid, kept);
         }
-        // After a whole pass the strip is cached unless evicted since: then its own pass loads it.
+        // After a whole pass the strip is cached unless evicted since; below the kept levels, or of a
+        // source whose other strips are cached, it is not: its own pass loads it.
         return cache.computeIfAbsent(key, (wanted, allocator) -> stripPass(pyramid, wanted, allocator));
     }
 
-    private void wholePass(Pyramid pyramid, int kept) {
+    /**
+     * Whether the source's coarsest strip is cached: then a whole pass made it, and a strip of the
+     * kept levels missing now was evicted since (least recently used: a full-resolution strip no
+     * session looked at lately, while every session reads the coarse ones). Its own pass loads it,
+     * decoding the file's rows down to it, not the whole file, and caching it alone, not the whole
+     * pyramid again over other sources' strips.
+     */
+    private boolean resident(Pyramid pyramid) {
+        try (PixmapLease coarsest = cache.find(new StripKey(pyramid.source(), pyramid.levels() - 1, 0))) {
+            return coarsest != null;
+        }
+    }
+
+    /**
+     * Runs the source's whole pass, or waits for the one running. Null when a pass ran; the strip
+     * {@code wanted} when a pass that cached it ended between the caller's miss and this call.
+     */
+    private PixmapLease wholePass(Pyramid pyramid, int kept, StripKey wanted) {
         SourceImage source = pyramid.source();
         CompletableFuture<Void> mine = new CompletableFuture<>();
         CompletableFuture<Void> pass = wholePasses.putIfAbsent(source, mine);
@@ -112,12 +162,16 @@ final class StripDecoder {
             } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
-            return;
+            return null;
         }
         try {
-            run(pyramid, 0, pyramid.height(pyramid.baseLevel()), kept, pyramid.levels() - 1,
-                    (key, strip) -> cache.insert(key, strip));
+            PixmapLease since = cache.find(wanted);
+            if (since == null) {
+                run(pyramid, 0, pyramid.height(pyramid.baseLevel()), kept, pyramid.levels() - 1,
+                        (key, strip) -> cache.insert(key, strip));
+            }
             mine.complete(null);
+            return since;
         } catch (RuntimeException e) {
             mine.completeExceptionally(e);
             throw e;

@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pixmapcache.EvictionPolicy;
+import io.github.pixmapcache.Pixmap;
 import io.github.pixmapcache.PixmapCache;
 import io.github.pixmapcache.PixmapLease;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,8 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The passes of {@link StripDecoder} over real files into a real cache: a source whose strips were
- * evicted gets its whole pass again (its map of passes keeps only the running ones), and passes run
- * together only as far as their transient memory fits a quarter of the budget.
+ * evicted gets its whole pass again (its map of passes keeps only the running ones), while one
+ * whose coarsest strip is cached gets a pass of the evicted strip's rows alone, a miss that
+ * claims a pass just after another pass cached its strip runs none, each lease counts once as a
+ * hit or a miss, and passes run together only as far as their transient memory fits a quarter of
+ * the budget.
  */
 class StripDecoderTest {
     @TempDir
@@ -55,6 +63,83 @@ class StripDecoderTest {
             lease(decoder, new StripKey(first, coarsest, 0));
             assertEquals(10, decoder.decodes(), "a coarser kept level after that pass: cached");
             assertEquals(0, decoder.wholePassesRunning());
+        }
+    }
+
+    @Test
+    void anEvictedStripOfASourceWhoseCoarsestStripIsCachedGetsItsOwnPassNotAWholeOne() throws IOException {
+        // 400x300 under 8 MiB: every level kept (480 KB); 64 KiB strips: 8 of level 0, 13 in all.
+        try (PixmapCache<StripKey> cache = lru(8L << 20); Arena arena = Arena.ofConfined()) {
+            StripDecoder decoder = new StripDecoder(cache, 64L << 10);
+            SourceImage source = source("partly.png", 400, 300);
+            Pyramid pyramid = decoder.pyramid(source);
+            assertEquals(0, pyramid.keptFrom(cache.maximumBytes() / StripDecoder.KEPT_SHARE));
+            StripKey evicted = new StripKey(source, 0, 3);
+            Pixmap before;
+            try (PixmapLease lease = decoder.lease(evicted)) {
+                before = Pixmap.allocate(arena, lease.pixmap().width(), lease.pixmap().height(), lease.pixmap().format());
+                MemorySegment.copy(lease.pixmap().segment(), 0, before.segment(), 0, before.byteSize());
+            }
+            long inserted = cache.stats().insertions();
+            assertEquals(13, inserted, "the whole pass cached every strip");
+            assertTrue(cache.remove(evicted));
+
+            try (PixmapLease lease = decoder.lease(evicted)) {
+                assertTrue(lease.pixmap().contentEquals(before), "the strip decoded from its own rows, pixel for pixel");
+            }
+            assertEquals(2, decoder.decodes());
+            assertEquals(inserted + 1, cache.stats().insertions(), "that strip cached alone, not the pyramid again");
+            assertKeptLevelsCached(cache, pyramid, 0);
+        }
+    }
+
+    @Test
+    void aMissWhosePassEndedBeforeItClaimedTheNextFindsTheStripInsteadOfPassingAgain() throws IOException {
+        try (PixmapCache<StripKey> cache = lru(8L << 20)) {
+            SourceImage source = source("raced.png", 1000, 1000);
+            StripDecoder[] decoder = new StripDecoder[1];
+            // The first claim of a pass: another request's whole pass over the source runs and ends
+            // first, caching the strip this request missed (the window between its find and its claim).
+            ConcurrentHashMap<SourceImage, CompletableFuture<Void>> passes = new ConcurrentHashMap<>() {
+                private boolean raced;
+
+                @Override
+                public CompletableFuture<Void> putIfAbsent(SourceImage key, CompletableFuture<Void> pass) {
+                    if (!raced) {
+                        raced = true;
+                        lease(decoder[0], new StripKey(source, 2, 0));
+                    }
+                    return super.putIfAbsent(key, pass);
+                }
+            };
+            decoder[0] = new StripDecoder(cache, 1L << 20, passes);
+            lease(decoder[0], new StripKey(source, 1, 0));
+            assertEquals(1, decoder[0].decodes(), "one pass: the late claim found the strip that pass cached");
+            assertEquals(0, decoder[0].wholePassesRunning());
+            assertEquals(0, decoder[0].hits());
+            assertEquals(2, decoder[0].misses(), "both requests missed");
+        }
+    }
+
+    @Test
+    void eachLeaseCountsOnceAsAHitOrAMiss() throws IOException {
+        try (PixmapCache<StripKey> cache = lru(8L << 20)) {
+            StripDecoder decoder = new StripDecoder(cache, 1L << 20);
+            SourceImage source = source("counted.png", 1000, 1000);
+            lease(decoder, new StripKey(source, 1, 0));   // cold, kept level: its whole pass
+            assertEquals(0, decoder.hits());
+            assertEquals(1, decoder.misses());
+            lease(decoder, new StripKey(source, 1, 0));
+            lease(decoder, new StripKey(source, 3, 0));   // cached by that pass
+            assertEquals(2, decoder.hits());
+            assertEquals(1, decoder.misses());
+            lease(decoder, new StripKey(source, 0, 0));   // below the kept levels: its strip's pass
+            assertEquals(2, decoder.hits());
+            assertEquals(2, decoder.misses());
+            lease(decoder, new StripKey(source, 0, 0));
+            assertEquals(3, decoder.hits());
+            assertEquals(2, decoder.misses());
+            assertEquals(2, decoder.decodes());
         }
     }
 
