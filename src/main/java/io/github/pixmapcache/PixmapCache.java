@@ -76,7 +76,16 @@ public final class PixmapCache<K> implements AutoCloseable {
      * the caller keeps it local (a find compiled into a big method is not inlined: every find would
      * allocate). find merges values (entry, guard), never two leases, before its one allocation
      * site: a merge of allocations defeats escape analysis. Keep find and the lease constructor
-     * small. Without escape analysis a find plus close allocates the 48-byte lease alone.
+     * small. Without escape analysis a find plus close allocates the 40-byte lease alone.
+     *
+     * The read path. A read allocates nothing only if the method that calls the reader is inlined
+     * into the caller that made the reader (a capturing lambda, a boxed result), and C2 refuses a
+     * callee whose own compiled code is above InlineSmallCode ("already compiled into a big
+     * method"). So the reader never shares a method with the lookup: read (21 bytecodes, 4 stack
+     * slots, so that C1 inlines it and its counters never make C2 compile it alone) calls
+     * protectedHit (the lookup, protection, ring and counting, compiled on its own: big) and then
+     * readProtected and readUnder (the pixmap, the reader, the close: small). A miss returns null
+     * without passing the reader on; only the no-slot fallback (never taken on a hit path) does.
      *
      * Races we accept. A find that overlaps a removal, eviction, replacement or clear of its entry
      * may still return a lease on the old pixmap: the find is ordered before the change, and the
