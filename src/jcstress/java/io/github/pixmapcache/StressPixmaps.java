@@ -65,18 +65,22 @@ final class StressPixmaps {
             return MISS;
         }
         try (lease) {
-            Pixmap pixmap = lease.pixmap();
-            int first = pixmap.getArgb(0, 0);
-            boolean uniform = true;
-            for (int x = 0; x < BYTES; x++) {
-                int argb = pixmap.getArgb(x, 0);
-                if ((byte) argb == TestAllocator.POISON) {
-                    return FREED;
-                }
-                uniform &= argb == first;
-            }
-            return uniform ? idOf((byte) first) : TORN;
+            return readPixels(lease.pixmap());
         }
+    }
+
+    /** What {@code pixmap}'s pixels are, read through {@code getArgb} only (no view): an id, {@link #FREED} or {@link #TORN}. */
+    static int readPixels(Pixmap pixmap) {
+        int first = pixmap.getArgb(0, 0);
+        boolean uniform = true;
+        for (int x = 0; x < BYTES; x++) {
+            int argb = pixmap.getArgb(x, 0);
+            if ((byte) argb == TestAllocator.POISON) {
+                return FREED;
+            }
+            uniform &= argb == first;
+        }
+        return uniform ? idOf((byte) first) : TORN;
     }
 
     /** Whether {@code e} is the documented refusal of a closed cache, not some other state error. */

@@ -76,7 +76,16 @@ public final class PixmapCache<K> implements AutoCloseable {
      * the caller keeps it local (a find compiled into a big method is not inlined: every find would
      * allocate). find merges values (entry, guard), never two leases, before its one allocation
      * site: a merge of allocations defeats escape analysis. Keep find and the lease constructor
-     * small. Without escape analysis a find plus close allocates the 48-byte lease alone.
+     * small. Without escape analysis a find plus close allocates the 40-byte lease alone.
+     *
+     * The read path. A read allocates nothing only if the method that calls the reader is inlined
+     * into the caller that made the reader (a capturing lambda, a boxed result), and C2 refuses a
+     * callee whose own compiled code is above InlineSmallCode ("already compiled into a big
+     * method"). So the reader never shares a method with the lookup: read (21 bytecodes, 4 stack
+     * slots, so that C1 inlines it and its counters never make C2 compile it alone) calls
+     * protectedHit (the lookup, protection, ring and counting, compiled on its own: big) and then
+     * readProtected and readUnder (the pixmap, the reader, the close: small). A miss returns null
+     * without passing the reader on; only the no-slot fallback (never taken on a hit path) does.
      *
      * Races we accept. A find that overlaps a removal, eviction, replacement or clear of its entry
      * may still return a lease on the old pixmap: the find is ordered before the change, and the
@@ -312,9 +321,10 @@ public final class PixmapCache<K> implements AutoCloseable {
      * @throws RuntimeException whatever {@code reader} threw, after the pixmap was released
      */
     public <R> R read(K key, Function<? super Pixmap, ? extends R> reader) {
+        // Tiny (21 bytecodes, 4 stack slots), so that C1 inlines it into the caller and C2 does not
+        // compile it alone before protectedHit, which would take the lookup in (see "The read path").
         Require.notNull("reader", reader);
-        Require.notNull("key", key);
-        return readHit(key, false, reader);
+        return readProtected(protectedHit(key), key, reader);
     }
 
     /**
@@ -332,18 +342,43 @@ public final class PixmapCache<K> implements AutoCloseable {
      */
     public <R> R read(Key key, Function<? super Pixmap, ? extends R> reader) {
         Require.notNull("reader", reader);
-        requireOwn(key);
-        return readHit(key, true, reader);
+        return readProtected(protectedHit(key), key, reader);
     }
 
-    /** The body of both reads, for a validated {@code key} ({@code anonymous}: a {@link Key}). */
-    private <R> R readHit(Object key, boolean anonymous, Function<? super Pixmap, ? extends R> reader) {
-        int thread = ThreadState.current().index();
-        int guard = protectedHit(key, anonymous, thread);
-        if (guard >= 0) {
-            return readUnder(reclaimer.protectedEntry(guard), guard, reader);
+    /**
+     * Runs {@code reader} on the entry that the calling thread's hazard slot {@code guard}
+     * protects, handing the protection over: the only method of a read that holds the reader, kept
+     * small (a hit's lookup and counting are in protectedHit, compiled on its own) so that C2
+     * inlines it into the caller even when it was compiled first.
+     */
+    private <R> R readUnder(int guard, Function<? super Pixmap, ? extends R> reader) {
+        return readUnder(reclaimer.protectedEntry(guard), guard, reader);
+    }
+
+    /**
+     * The rest of a read after its lookup: {@code guard} is the hazard slot protecting the hit, or
+     * what {@link #protectedHit(Object, boolean, int)} returned instead. Holds the reader but not
+     * the lookup (a call), so that it stays small in machine code and C2 inlines it into the caller.
+     */
+    private <R> R readProtected(int guard, K key, Function<? super Pixmap, ? extends R> reader) {
+        return guard >= 0 ? readUnder(guard, reader) : readUnprotected(key, false, guard, reader);
+    }
+
+    /** As {@link #readProtected(int, Object, Function)}, for the entry {@code key} names. */
+    private <R> R readProtected(int guard, Key key, Function<? super Pixmap, ? extends R> reader) {
+        return guard >= 0 ? readUnder(guard, reader) : readUnprotected(key, true, guard, reader);
+    }
+
+    /**
+     * A read whose lookup gave no hazard slot ({@code guard}): null on a miss (counted), else the
+     * rare read of a thread whose stripe is full, under a counted pin. Out of line, and the reader
+     * reaches only the branch that a hit never takes, so it still does not escape the caller.
+     */
+    private <R> R readUnprotected(Object key, boolean anonymous, int guard, Function<? super Pixmap, ? extends R> reader) {
+        if (guard != Reclaimer.NO_SLOT) {
+            return null;
         }
-        Entry pinned = guard == Reclaimer.NO_SLOT ? pinnedHit(key, anonymous, thread) : null;
+        Entry pinned = pinnedHit(key, anonymous, ThreadState.current().index());
         return pinned == null ? null : readUnder(pinned, Reclaimer.COUNTED, reader);
     }
 
@@ -360,6 +395,18 @@ public final class PixmapCache<K> implements AutoCloseable {
         } finally {
             pixmap.close();
         }
+    }
+
+    /** As {@link #protectedHit(Object, boolean, int)} for a read: validates {@code key} and looks up the thread. */
+    private int protectedHit(K key) {
+        Require.notNull("key", key);
+        return protectedHit(key, false, ThreadState.current().index());
+    }
+
+    /** As {@link #protectedHit(Object, boolean, int)} for a read of the entry {@code key} names. */
+    private int protectedHit(Key key) {
+        requireOwn(key);
+        return protectedHit(key, true, ThreadState.current().index());
     }
 
     /**
