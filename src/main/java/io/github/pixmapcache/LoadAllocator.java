@@ -8,16 +8,24 @@ import java.util.List;
 
 /**
  * The {@link PixmapAllocator} a loader renders into. Its pixmaps are views of cache-owned blocks,
- * scoped to one shared arena per load, so that any thread may allocate and write while the load
- * runs (a parallel renderer). The arena closes when the load ends, with a handshake that kills
- * every view the loader kept, on every thread (an access then throws
- * {@link IllegalStateException}). The block of the pixmap the loader returns is adopted without a
- * copy; every other block is freed.
+ * scoped to the load: {@link #allocate} to a shared arena, so that any thread may write while the
+ * load runs (a parallel renderer), {@link #allocateConfined} to a confined one of the loading
+ * thread. Each arena is opened at its first pixmap and closed when the load ends, which kills
+ * every view the loader kept (an access then throws {@link IllegalStateException}); closing the
+ * shared one is a handshake with every thread of the JVM, closing the confined one is not. The
+ * block of the pixmap the loader returns is adopted without a copy; every other block is freed.
  */
 final class LoadAllocator implements PixmapAllocator, AutoCloseable {
     private final Blocks source;
     private final Object key;
-    private final Arena scope = Arena.ofShared();
+    /** The loading thread: the confined arena's owner, and the one that adopts and closes. */
+    private final Thread loading = Thread.currentThread();
+    /** Guarded by blocks; null until the first shared pixmap. */
+    private Arena shared;
+    /** Guarded by blocks; null until the first confined pixmap. */
+    private Arena confined;
+    /** Guarded by blocks; set once by close, after which nothing is allocated. */
+    private boolean ended;
     /** Guarded by itself; allocate may run on any thread, adopt and close on the loading one. */
     private final List<Block> blocks = new ArrayList<>();
 
@@ -30,15 +38,43 @@ final class LoadAllocator implements PixmapAllocator, AutoCloseable {
     public Pixmap allocate(int width, int height, PixelFormat format) {
         long bytes = Require.pixmapBytes(width, height, format);
         synchronized (blocks) {  // against close(): a block taken after it would never be freed
-            if (!scope.scope().isAlive()) {
-                throw new IllegalStateException("the load of " + key + " is over; allocate while loading");
+            ensureLoading();
+            if (shared == null) {
+                shared = Arena.ofShared();
             }
-            long address = source.allocate(bytes);
-            NativeMemory.clear(address, bytes);  // never show a caller what an earlier pixmap left behind
-            Pixmap pixmap = Pixmap.wrap(NativeMemory.view(address, bytes, scope), width, height, format);
-            blocks.add(new Block(pixmap, address));
-            return pixmap;
+            return take(bytes, width, height, format, shared);
         }
+    }
+
+    @Override
+    public Pixmap allocateConfined(int width, int height, PixelFormat format) {
+        long bytes = Require.pixmapBytes(width, height, format);
+        if (Thread.currentThread() != loading) {
+            throw new WrongThreadException("a confined pixmap of the load of " + key
+                    + " is allocated on its loading thread " + loading.getName() + ", not on " + Thread.currentThread().getName());
+        }
+        synchronized (blocks) {
+            ensureLoading();
+            if (confined == null) {
+                confined = Arena.ofConfined();
+            }
+            return take(bytes, width, height, format, confined);
+        }
+    }
+
+    private void ensureLoading() {
+        if (ended) {
+            throw new IllegalStateException("the load of " + key + " is over; allocate while loading");
+        }
+    }
+
+    /** Called holding blocks: a cleared block of {@code bytes}, viewed in {@code scope} and recorded. */
+    private Pixmap take(long bytes, int width, int height, PixelFormat format, Arena scope) {
+        long address = source.allocate(bytes);
+        NativeMemory.clear(address, bytes);  // never show a caller what an earlier pixmap left behind
+        Pixmap pixmap = Pixmap.wrap(NativeMemory.view(address, bytes, scope), width, height, format);
+        blocks.add(new Block(pixmap, address));
+        return pixmap;
     }
 
     /** An unpublished entry holding {@code result}: its own block if it came from here, else a copy. */
@@ -57,11 +93,20 @@ final class LoadAllocator implements PixmapAllocator, AutoCloseable {
         return source.copyOf(key, Entry.KEYED, result);
     }
 
-    /** Ends the load: kills every view handed out, on every thread, then frees the blocks not adopted. */
+    /**
+     * Ends the load, on the loading thread: kills every view handed out (the shared ones on every
+     * thread), then frees the blocks not adopted.
+     */
     @Override
     public void close() {
         synchronized (blocks) {
-            scope.close();
+            ended = true;
+            if (confined != null) {
+                confined.close();
+            }
+            if (shared != null) {
+                shared.close();
+            }
             for (Block block : blocks) {
                 source.free(block.address, block.pixmap.byteSize());
             }

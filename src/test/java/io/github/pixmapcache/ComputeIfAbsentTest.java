@@ -367,6 +367,82 @@ class ComputeIfAbsentTest {
         assertInstanceOf(IllegalStateException.class, elsewhere, "allocating after the load, from another thread");
     }
 
+    @Test
+    void confinedPixmapsAreAdoptedWithoutACopyFreedOtherwiseAndDeadAfterTheLoad() {
+        List<Pixmap> kept = new ArrayList<>();
+        try (PixmapLease lease = cache.computeIfAbsent(KEY, (key, pixmaps) -> {
+            kept.add(pixmaps.allocateConfined(16, 16, PixelFormat.RGBA_8888));
+            kept.add(pixmaps.allocate(3, 3, PixelFormat.GRAY_8));  // shared and confined in one load
+            Pixmap result = draw(pixmaps.allocateConfined(WIDTH, HEIGHT, PixelFormat.RGBA_8888), 9);
+            kept.add(result);
+            return result;
+        })) {
+            assertArrayEquals(expectedPixels(9), bytesOf(lease.pixmap()));
+            assertEquals(3, allocator.allocationAttempts(), "no copy of the confined result");
+            assertEquals(2, allocator.frees());
+            assertEquals(BYTES, allocator.liveBytes(), "only the cached pixmap is live");
+        }
+        for (Pixmap pixmap : kept) {
+            assertThrows(IllegalStateException.class, () -> pixmap.getArgb(0, 0));
+            assertThrows(IllegalStateException.class, () -> pixmap.setArgb(0, 0, 0));
+        }
+        assertFindsPixels(expectedPixels(9));
+    }
+
+    @Test
+    void aFailedLoadOfConfinedPixmapsFreesThemAndKillsThem() {
+        List<Pixmap> kept = new ArrayList<>();
+        IllegalStateException failure = new IllegalStateException("failed after drawing");
+        assertSame(failure, assertThrows(IllegalStateException.class, () -> cache.computeIfAbsent(KEY, (key, pixmaps) -> {
+            kept.add(draw(pixmaps.allocateConfined(WIDTH, HEIGHT, PixelFormat.RGBA_8888), 10));
+            kept.add(pixmaps.allocateConfined(5, 5, PixelFormat.GRAY_8));
+            throw failure;
+        })));
+
+        assertNothingCached();
+        assertEquals(2, allocator.frees());
+        for (Pixmap pixmap : kept) {
+            assertThrows(IllegalStateException.class, () -> pixmap.getArgb(0, 0));
+        }
+        assertLaterLoadSucceeds(1);
+    }
+
+    @Test
+    void confinedPixmapsBelongToTheLoadingThreadAlone() throws Exception {
+        PixmapAllocator[] leaked = new PixmapAllocator[1];
+        try (PixmapLease lease = cache.computeIfAbsent(KEY, (key, pixmaps) -> {
+            leaked[0] = pixmaps;
+            Pixmap result = draw(pixmaps.allocateConfined(WIDTH, HEIGHT, PixelFormat.RGBA_8888), 11);
+            Throwable write = elsewhere(() -> result.setArgb(0, 0, 0));
+            assertInstanceOf(WrongThreadException.class, write, "another thread may not write a confined pixmap");
+            Throwable allocate = elsewhere(() -> pixmaps.allocateConfined(1, 1, PixelFormat.GRAY_8));
+            assertInstanceOf(WrongThreadException.class, allocate, "nor allocate one");
+            assertNull(elsewhere(() -> pixmaps.allocate(1, 1, PixelFormat.GRAY_8)), "a shared one it may");
+            return result;
+        })) {
+            assertArrayEquals(expectedPixels(11), bytesOf(lease.pixmap()), "untouched by the refused write");
+        }
+        assertEquals(2, allocator.allocationAttempts(), "the result and the shared scratch; nothing for the refused call");
+        assertThrows(IllegalStateException.class, () -> leaked[0].allocateConfined(1, 1, PixelFormat.GRAY_8));
+        assertEquals(BYTES, allocator.liveBytes());
+    }
+
+    /** What {@code action} throws on another thread; null if it returned. */
+    private static Throwable elsewhere(Runnable action) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    action.run();
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            }).get(GIVE_UP_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private void assertNothingCached() {

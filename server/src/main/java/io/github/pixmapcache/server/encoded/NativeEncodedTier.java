@@ -208,7 +208,7 @@ public final class NativeEncodedTier<K> implements EncodedTier<K> {
     }
 
     private static Pixmap pixmapOf(byte[] bytes, PixmapAllocator allocator) {
-        Pixmap pixmap = allocator.allocate(bytes.length, 1, PixelFormat.GRAY_8);
+        Pixmap pixmap = allocator.allocateConfined(bytes.length, 1, PixelFormat.GRAY_8);  // written here only
         MemorySegment.copy(bytes, 0, pixmap.segment(), ValueLayout.JAVA_BYTE, 0, bytes.length);
         return pixmap;
     }

@@ -191,7 +191,7 @@ final class StripDecoder {
         run(pyramid, top << (level - base), (int) Math.min(pyramid.height(base), (long) bottom << (level - base)),
                 base, level, (key, strip) -> {
                     if (key.equals(wanted)) {
-                        result[0] = allocator.allocate(strip.width(), strip.height(), strip.format());
+                        result[0] = allocator.allocateConfined(strip.width(), strip.height(), strip.format());
                         MemorySegment.copy(strip.segment(), 0, result[0].segment(), 0, strip.byteSize());
                     } else {
                         cache.insert(key, strip);
