@@ -25,6 +25,7 @@ public final class TileServerMain {
             System.out.println(ConfigParser.usage());
             return;
         }
+        MallocTuning.mapLargeBlocks();
         TileServer server = TileServer.start(config.get());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("tile server: stopping (requests in flight get up to "
