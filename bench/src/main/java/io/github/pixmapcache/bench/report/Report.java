@@ -97,7 +97,8 @@ public final class Report {
         mixed();
         gc();
         footprint();
-        imageIo();
+        handWritten("imageio.md");
+        handWritten("load-scope.md");
         out.append(ServerLoad.section(results, output));
         out.append(IiifLoad.section(results, output));
         out.append(FleetLoad.section(results));
@@ -310,9 +311,12 @@ public final class Report {
         line("");
     }
 
-    /** The image I/O section: hand-written from bench/imageio's raw results in results/imageio/. */
-    private void imageIo() throws IOException {
-        Path section = results.resolve("imageio.md");
+    /**
+     * A section written by hand from raw results kept beside it: {@code imageio.md} from
+     * bench/imageio's results/imageio/, {@code load-scope.md} from results/load-scope/.
+     */
+    private void handWritten(String file) throws IOException {
+        Path section = results.resolve(file);
         if (Files.exists(section)) {
             out.append(Files.readString(section).strip()).append("\n");
         }
