@@ -49,7 +49,7 @@ public final class JcstressGate {
     }
 
     /** What makes the run in {@code resultFile} worthless or failed; empty when it passed. */
-    static List<String> problems(String resultFile) throws Exception {
+    private static List<String> problems(String resultFile) throws Exception {
         if (!Files.exists(Path.of(resultFile))) {
             return List.of("no result file " + resultFile + ": jcstress ran no test");
         }

@@ -23,7 +23,8 @@ import java.util.Optional;
 final class MallocTuning {
     /** glibc's {@code M_MMAP_THRESHOLD} parameter of {@code mallopt}. */
     private static final int M_MMAP_THRESHOLD = -3;
-    static final int MAPPED_FROM = 256 << 10;
+    /** glibc maps every block of this size and more: strips, windows, levels and metatiles, not tiles' PNG bytes. */
+    private static final int MAPPED_FROM = 256 << 10;
 
     private MallocTuning() {
     }
