@@ -66,7 +66,12 @@ final class ServerLoad {
                 + "until both tiers have evicted (their budgets are full); then the measured run; then, on the same "
                 + "server, one hot tile and `/health`. GC numbers are every `Pause` line of `-Xlog:gc` during the "
                 + "measured run, heap is the largest occupancy left after one of those collections; the load "
-                + "average is the 1-minute one at the end of the measured run. Hit ratios are of the measured run. "
+                + "average is the 1-minute one at the end of the measured run. Hit ratios are of the measured run, and "
+                + "so is the working set it asked for (distinct tiles and metatiles). Latencies are each request's "
+                + "own, timed by `viewports.lua` from the request's write to its response, one connection per wrk "
+                + "thread: wrk's percentiles are not used, because wrk adds made-up samples below every response "
+                + "slower than twice a connection's mean interval, hundreds for one render among 1 ms hits "
+                + "(`wrk_p99_ms` in the raw results). "
                 + "One run each, on a shared machine: read the numbers as one sample, not a distribution.\n\n");
         out.append("```\n");
         for (String key : List.of("date", "cpu", "memory", "jdk", "commit", "settings", "loadStart", "loadEnd")) {
@@ -74,16 +79,17 @@ final class ServerLoad {
         }
         out.append("```\n\n```sh\n").append(Files.readString(directory.resolve("commands.txt")).strip()).append("\n```\n\n");
         out.append("![latency](server-latency.png)\n\n![GC](server-gc.png)\n\n");
-        out.append("| cache | requests/s | p50 | p99 | p99.9 | non-2xx | tile hit ratio | metatile hit ratio | renders | "
-                + "encodes | warm-up | load avg | hot tile req/s | /health req/s | GC pauses | total pause | longest pause | "
+        out.append("| cache | requests/s | p50 | p99 | p99.9 | non-2xx | tiles / metatiles asked | tile hit ratio | "
+                + "metatile hit ratio | renders | encodes | warm-up | load avg | hot tile req/s | /health req/s | GC pauses | total pause | longest pause | "
                 + "heap after GC, max |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, String> run : runs) {
             boolean cached = !run.get("cache").equals("none");
-            out.append(String.format("| %s | %.1f | %.1f ms | %.1f ms | %.1f ms | %d | %s | %s | %d | %d | %d s | %s | %.0f | %.0f "
-                            + "| %d | %.1f ms | %.1f ms | %d MiB |%n",
+            out.append(String.format("| %s | %.1f | %.1f ms | %.1f ms | %.1f ms | %d | %s | %s | %s | %d | %d | %d s | %s | %.0f "
+                            + "| %.0f | %d | %.1f ms | %.1f ms | %d MiB |%n",
                     run.get("cache"), number(run, "rps"), number(run, "p50_ms"), number(run, "p99_ms"),
                     number(run, "p999_ms"), (long) number(run, "non2xx"),
+                    run.containsKey("tiles_asked") ? run.get("tiles_asked") + " / " + run.get("metatiles_asked") : "?",
                     cached ? ratio(run, "tiles_hits", "tiles_misses") : "–",
                     cached ? ratio(run, "hits", "misses") : "–",
                     (long) delta(run, "renders"), (long) delta(run, "encodes"), (long) number(run, "warmupSeconds"),
