@@ -176,6 +176,7 @@ function done(summary, latency, requests)
       metatiles[key] = true
     end
   end
+  lost = lost - 1   -- wrk calls request() once more, on its first thread, to check the script (script_verify_request)
   if lost > summary.requests / 100 then
     io.stderr:write(string.format("viewports.lua: %d of %d requests untimed: run one connection per thread (wrk -tN -cN)\n",
       lost, summary.requests))
