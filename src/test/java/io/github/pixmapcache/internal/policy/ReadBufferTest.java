@@ -91,7 +91,7 @@ class ReadBufferTest {
         }
 
         assertEquals(63, others.size(), "the repeats took no slot: the ring holds the note and 63 others");
-        assertEquals(1 + repeats, buffer.hits(), "every settled hit counts, repeated or not (the others are not settled)");
+        assertEquals(1 + repeats, buffer.hits(), "every settled hit counts, repeated or not (the others were not settled)");
         List<Integer> drained = drain();
         assertEquals(1 + ReadBuffer.MAX_REPEATS, drained.stream().filter(read -> read == 7).count(),
                 "the note and its repeats, up to the bound");
@@ -144,28 +144,14 @@ class ReadBufferTest {
     @Test
     void withAConcurrentDrainerRunsLoseAtMostRepeatsAndHitsStayExact() throws InterruptedException {
         int runs = READS / 8;
-        List<Integer> drained = new ArrayList<>();
-        AtomicBoolean done = new AtomicBoolean();
-        Thread owner = Thread.ofPlatform().start(() -> {
+        List<Integer> drained = drainWhile(() -> {
             for (int run = 0; run < runs; run++) {
-                for (int read = 0; read < 8; ) {
-                    long ticket = buffer.note(run, 3);
-                    if (ticket == ReadBuffer.FULL) {
-                        Thread.yield();
-                        continue;
-                    }
-                    buffer.settle(3, ticket, true, true);
-                    read++;
+                Integer element = run;  // one object: a run repeats the same element, not an equal one
+                for (int read = 0; read < 8; read++) {
+                    hitWhenRoom(element, 3, true);
                 }
             }
-            done.set(true);
         });
-
-        while (!done.get()) {
-            drainOrYield(drained);
-        }
-        owner.join();
-        buffer.drainTo(drained::add);
 
         int[] perRun = new int[runs];
         for (int i = 0; i < drained.size(); i++) {
@@ -197,26 +183,11 @@ class ReadBufferTest {
      */
     @Test
     void withAConcurrentDrainerEveryKeptNoteArrivesOnceInOrder() throws InterruptedException {
-        List<Integer> drained = new ArrayList<>();
-        AtomicBoolean done = new AtomicBoolean();
-        Thread owner = Thread.ofPlatform().start(() -> {
-            for (int read = 0; read < READS; ) {
-                long ticket = buffer.note(read, 3);
-                if (ticket < 0) {
-                    Thread.yield();
-                    continue;
-                }
-                buffer.settle(3, ticket, read % 2 == 0, true);
-                read++;
+        List<Integer> drained = drainWhile(() -> {
+            for (int read = 0; read < READS; read++) {
+                hitWhenRoom(read, 3, read % 2 == 0);
             }
-            done.set(true);
         });
-
-        while (!done.get()) {
-            drainOrYield(drained);
-        }
-        owner.join();
-        buffer.drainTo(drained::add);
 
         for (int i = 1; i < drained.size(); i++) {
             assertTrue(drained.get(i - 1) < drained.get(i), "in order and never twice, at " + i + ": " + drained.get(i));
@@ -271,20 +242,11 @@ class ReadBufferTest {
     /** A ring with one writer never loses a CAS: every accepted read must arrive, in order, though drains overlap. */
     @Test
     void withOneReaderAndAConcurrentDrainerEveryAcceptedReadArrivesOnceInOrder() throws InterruptedException {
-        List<Integer> drained = new ArrayList<>();
-        AtomicBoolean done = new AtomicBoolean();
-        Thread reader = Thread.ofPlatform().start(() -> {
+        List<Integer> drained = drainWhile(() -> {
             for (int i = 0; i < READS; i++) {
                 offerUntilAccepted(i);
             }
-            done.set(true);
         });
-
-        while (!done.get()) {
-            drainOrYield(drained);
-        }
-        reader.join();
-        buffer.drainTo(drained::add);
 
         assertEquals(READS, drained.size());
         for (int i = 0; i < READS; i++) {
@@ -356,6 +318,37 @@ class ReadBufferTest {
                 Thread.onSpinWait();
             }
         }
+    }
+
+    /**
+     * Runs {@code reader} on a platform thread while this thread drains; every read drained,
+     * including a last drain after the reader ended.
+     */
+    private List<Integer> drainWhile(Runnable reader) throws InterruptedException {
+        List<Integer> drained = new ArrayList<>();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread thread = Thread.ofPlatform().start(() -> {
+            try {
+                reader.run();
+            } finally {
+                done.set(true);
+            }
+        });
+        while (!done.get()) {
+            drainOrYield(drained);
+        }
+        thread.join();
+        buffer.drainTo(drained::add);
+        return drained;
+    }
+
+    /** A hit on {@code element} in ring {@code owner}, noted once the ring has room, settled as {@code keep} says. */
+    private void hitWhenRoom(Integer element, int owner, boolean keep) {
+        long ticket;
+        while ((ticket = buffer.note(element, owner)) == ReadBuffer.FULL) {
+            Thread.yield();
+        }
+        buffer.settle(owner, ticket, keep, true);
     }
 
     /** Drains into {@code drained}; yields when there was nothing, for machines with fewer cores than threads. */
