@@ -41,12 +41,7 @@ public class OwnedRingKeepsNoRemovedEntry {
 
     @Actor
     public void readerHits() {
-        long ticket = reads.note(entry, READER);
-        int guard = stress.protect(READER);
-        reads.settle(READER, ticket, guard >= 0 && entry.isCachedNow(), guard >= 0);
-        if (guard >= 0) {
-            stress.release(guard);
-        }
+        stress.hitNotedIn(reads, READER);
     }
 
     @Actor

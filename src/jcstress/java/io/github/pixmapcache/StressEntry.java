@@ -3,6 +3,7 @@ package io.github.pixmapcache;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import io.github.pixmapcache.internal.index.Entry;
+import io.github.pixmapcache.internal.policy.ReadBuffer;
 import io.github.pixmapcache.internal.reclaim.Reclaimer;
 import io.github.pixmapcache.internal.stats.StatsCounter;
 import io.github.pixmapcache.testing.TestAllocator;
@@ -39,6 +40,20 @@ final class StressEntry {
     /** Drops a protection, a hazard slot or {@link Reclaimer#COUNTED}; the last frees the block, now or deferred. */
     void release(int slot) {
         reclaimer.release(entry, slot);
+    }
+
+    /**
+     * A hit as Engine.protectHit makes it on the platform thread of owned number {@code owner}:
+     * notes the read in {@code reads}, claims a hazard slot (the one CAS), settles the note by
+     * whether the entry is still cached, and releases.
+     */
+    void hitNotedIn(ReadBuffer<Entry> reads, int owner) {
+        long ticket = reads.note(entry, owner);
+        int guard = protect(owner);
+        reads.settle(owner, ticket, guard >= 0 && entry.isCachedNow(), guard >= 0);
+        if (guard >= 0) {
+            release(guard);
+        }
     }
 
     /** Drops the cache's counted reference, retiring the entry, as a remove does. */

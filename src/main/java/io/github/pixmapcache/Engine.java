@@ -220,7 +220,7 @@ final class Engine<K> {
      */
     private void settle(Entry entry, int thread, long ticket, boolean hit) {
         reads.settle(thread, ticket, hit && entry.isCachedNow(), hit);
-        if (hit && ticket < 0) {
+        if (hit && ticket == ReadBuffer.FULL) {
             drainIfFree(entry, thread);
         }
     }

@@ -67,7 +67,9 @@ public final class PixmapCache<K> implements AutoCloseable {
      * The find path. A hit writes no cache line that another reader writes: the entry is protected
      * by a hazard slot in the calling thread's stripe (Reclaimer, HazardSlots), and the read is
      * recorded in the thread's own ring of the read buffer with plain stores, noted before the
-     * slot's CAS and settled after it, and the ring counts the hit: one atomic per find (a virtual
+     * slot's CAS and settled after it, and the ring counts the hit: one atomic per find (a
+     * thread's consecutive reads of one entry only count repeats beside their first note, so a hot
+     * key neither fills the ring nor drains it; a virtual
      * thread shares ring stripes with a second CAS; a LongAdder counts only the reads a stripe
      * drops or a ring refuses). Only when the thread's stripe is full (8 leases held at once) does
      * a find fall back to a counted pin on the entry. find is split so that it compiles small:

@@ -90,7 +90,9 @@ class ReleasedReferencesTest {
      * The finding "a reference kept after a remove": a find that validated its entry before a
      * remove records its read after the remove drained the read buffer. Without the fix the read
      * buffer kept the entry, and through it the key, until the cache's next mutation; here every
-     * cache stays idle after its race, so any key still reachable is one the cache kept.
+     * cache stays idle after its race, so any key still reachable is one the cache kept. The finder
+     * reads one key over and over, so all but its first find are repeats coalesced into its ring's
+     * newest note (see ReadBuffer): this also proves that a coalesced read keeps nothing.
      */
     @Test
     void aFindOverlappingARemoveLeavesNoReferenceBehind() throws Exception {
@@ -171,6 +173,41 @@ class ReleasedReferencesTest {
         } finally {
             finish.countDown();
             thread.join();
+        }
+    }
+
+    /**
+     * A platform thread that found one key many times (its repeats coalesced into one note of its
+     * ring, counted beside it) and then idles: the remove must still take that note, and the hits
+     * stay exact.
+     */
+    @Test
+    void aReaderWhoseRepeatedFindsCoalescedKeepsNothingOfAnEntryRemovedAfterThem() throws Exception {
+        cache = caches.cache(EvictionPolicy.WINDOW_TINY_LFU, 1 << 20);
+        String key = new String("tile");
+        assertTrue(cache.insert(key, source));
+        WeakReference<?> released = new WeakReference<>(key);
+        String probe = new String(key);
+        int finds = 1000;
+        CountDownLatch found = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        Thread reader = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < finds; i++) {
+                findAndClose(cache, probe);
+            }
+            found.countDown();
+            awaitUninterruptibly(finish);
+        });
+        try {
+            found.await();
+            assertEquals(finds, cache.stats().hits(), "every repeated find is a hit");
+            assertTrue(cache.remove(new String(key)));
+            key = null;
+
+            assertEquals(0, stillReachable(List.of(released)), "the key, kept by the reader's coalesced finds");
+        } finally {
+            finish.countDown();
+            reader.join();
         }
     }
 

@@ -21,6 +21,17 @@ import java.util.function.Predicate;
  * more than the platform threads alive at once, and what a dead thread left in its ring is
  * drained like any other read. Each owned ring also counts its owner's hits.
  *
+ * <p><b>Repeated reads coalesce</b>: a note of the element that the ring's newest undrained note
+ * already holds writes no reference ({@link #REPEATED}); {@link #settle} counts it beside that
+ * note if its protection keeps it, and the drain hands the element on once per kept read (up to
+ * {@value #MAX_REPEATS} repeats), so the policy sees the same reads in the same order (the
+ * frequency sketch, the climber's hits). A thread that reads one entry over and over thus neither
+ * fills its ring nor makes anyone drain it; its hits are counted all the same. A repeat never
+ * touches the earlier note: that one was settled by its own protection, so a remove's
+ * {@link #drainAll} takes it or its owner scrubbed it. A drain that takes the earlier note between
+ * the repeat's check and its settle only loses the repeats it did not read, as a lossy buffer
+ * drops reads; the next note in that slot resets the count.
+ *
  * <p><b>Shared stripes</b>, for virtual threads: several stripes (chosen by
  * {@link ThreadState#index()}) claimed by CAS, whose tails count the reads they recorded.
  *
@@ -47,6 +58,12 @@ public final class ReadBuffer<E> {
     private static final int TAIL = 1;
     /** Yields of a drainer waiting for a claimed slot to be written before it gives up: milliseconds. */
     private static final int AWAIT_YIELDS = 1 << 12;
+    /**
+     * The most repeats one note counts; later ones are lost, as a lossy buffer loses reads. Every
+     * repeat a drain applies is a read that happened, so a drain costs per read what a note would
+     * have; this bounds one drain's work at 256 reads per slot.
+     */
+    static final int MAX_REPEATS = 255;
     /** What a claimed slot holds for a read that {@code wanted} refused: counted, but no reference. */
     private static final Object UNWANTED = new Object();
 
@@ -82,20 +99,34 @@ public final class ReadBuffer<E> {
         FULL
     }
 
+    /** {@link #note}'s ticket when the ring is full: nothing written; apply the read under the lock. */
+    public static final long FULL = -1;
+    /** {@link #note}'s ticket when the ring's newest undrained note is the same element: nothing written. */
+    public static final long REPEATED = -2;
+
     /**
      * Step one of an owned read: writes {@code element} into the ring of the calling platform
      * thread, whose {@link ThreadState#index()} is {@code owner} (an owned number), with no CAS and no fence. The
      * caller then makes the atomic that protects the element (a full fence) and calls
-     * {@link #settle}.
+     * {@link #settle}. A repeat of the ring's newest undrained note writes nothing (see the class
+     * comment).
      *
-     * @return the read's ticket for {@link #settle}, or -1 if the ring is full (nothing was written)
+     * @return the read's ticket for {@link #settle}: the slot written, or {@link #REPEATED} or
+     *     {@link #FULL} (nothing was written)
      */
     public long note(E element, int owner) {
         OwnedRing ring = ownedRing(owner);
         long tail = (long) CURSOR.get(ring.cursors, OwnedRing.TAIL);  // written only by its owner
-        if (tail - (long) CURSOR.getAcquire(ring.cursors, OwnedRing.HEAD) >= RING_SIZE) {
-            return -1;
+        long head = (long) CURSOR.getAcquire(ring.cursors, OwnedRing.HEAD);
+        // Slot tail - 1 was last written by this thread (its note or scrub; a drainer writes only null),
+        // so it holds the element only while that note is kept and, unless a drain is taking it now, undrained.
+        if (tail != head && SLOT.get(ring.slots, (int) (tail - 1) & RING_MASK) == element) {
+            return REPEATED;  // counted by settle, once the protection tells whether to keep it
         }
+        if (tail - head >= RING_SIZE) {
+            return FULL;
+        }
+        ring.repeats[(int) tail & RING_MASK] = 0;  // published with the tail, like the slot
         SLOT.set(ring.slots, (int) tail & RING_MASK, element);  // the drainer nulled it before it moved the head
         CURSOR.setRelease(ring.cursors, OwnedRing.TAIL, tail + 1);
         return tail;
@@ -104,13 +135,19 @@ public final class ReadBuffer<E> {
     /**
      * Step two of an owned read, after the protection's atomic: keeps the note if {@code keep}
      * (the read was a hit and the element is still wanted, checked after that atomic), else
-     * scrubs its slot so that it references nothing; counts a hit if {@code hit}.
+     * scrubs its slot so that it references nothing; counts a repeat if {@code keep}, so that the
+     * policy sees exactly the kept reads; counts a hit if {@code hit}.
      *
-     * @param ticket what {@link #note} returned; -1 (the ring was full) writes no slot
+     * @param ticket what {@link #note} returned; {@link #FULL} or {@link #REPEATED} writes no slot
+     *     (a repeat never scrubs the earlier note: its own protection settled that one)
      */
     public void settle(int owner, long ticket, boolean keep, boolean hit) {
         OwnedRing ring = owned[owner];
-        if (ticket >= 0 && !keep) {
+        if (ticket == REPEATED) {
+            if (keep) {
+                ring.repeat();
+            }
+        } else if (ticket >= 0 && !keep) {
             SLOT.setOpaque(ring.slots, (int) ticket & RING_MASK, UNWANTED);  // a drain may have taken it already: harmless
         }
         if (hit) {
@@ -245,7 +282,9 @@ public final class ReadBuffer<E> {
             Object element = SLOT.getAcquire(ring.slots, index);
             SLOT.setOpaque(ring.slots, index, null);
             if (element != UNWANTED) {  // never null: the note wrote it before the tail
-                consumer.accept((E) element);
+                for (int reads = ring.repeats[index]; reads >= 0; reads--) {  // the note and its repeats
+                    consumer.accept((E) element);
+                }
             }
         }
         CURSOR.setRelease(ring.cursors, OwnedRing.HEAD, head);
@@ -304,6 +343,21 @@ public final class ReadBuffer<E> {
         static final int HITS = TAIL + 1;
 
         final Object[] slots = new Object[RING_SIZE];
+        /** Per slot, the kept reads of its element since noted as {@link ReadBuffer#REPEATED}; the owner's. */
+        final int[] repeats = new int[RING_SIZE];
         final long[] cursors = new long[HITS + 16];
+
+        /**
+         * Counts one more read of the newest note, slot tail - 1: the owner wrote nothing since its
+         * {@link ReadBuffer#note}. Plain: a drain that read the count meanwhile misses this one, and
+         * if it took the note already, the next note in that slot resets the count.
+         */
+        void repeat() {
+            int last = (int) ((long) CURSOR.get(cursors, TAIL) - 1) & RING_MASK;
+            int count = repeats[last];
+            if (count < MAX_REPEATS) {
+                repeats[last] = count + 1;
+            }
+        }
     }
 }

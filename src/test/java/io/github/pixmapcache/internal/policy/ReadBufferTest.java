@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Timeout;
  * come out once and in order, a full stripe refuses until drained, a thread can drain its own stripe
  * alone, and under concurrency a read may be dropped but never duplicated or invented. Owned rings
  * (platform threads): a noted read comes out unless settled as unwanted, hits are counted exactly,
- * and a concurrent drain loses none.
+ * a concurrent drain loses none, and a thread's consecutive reads of one element take one slot yet
+ * come out once per kept read.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)  // a guard against hangs only
 class ReadBufferTest {
@@ -58,8 +59,8 @@ class ReadBufferTest {
         for (int read = 0; buffer.note(read, 1) >= 0; read++) {
             noted.add(read);
         }
-        assertEquals(-1, buffer.note(-1, 1), "the ring is full");
-        buffer.settle(1, -1, false, true);
+        assertEquals(ReadBuffer.FULL, buffer.note(-1, 1), "the ring is full");
+        buffer.settle(1, ReadBuffer.FULL, false, true);
         assertEquals(1, buffer.hits(), "a refused hit is counted all the same");
         assertEquals(Offer.RECORDED, buffer.offer(99, VIRTUAL), "a shared stripe is not the ring");
 
@@ -68,6 +69,104 @@ class ReadBufferTest {
         assertEquals(noted, own, "the owner drains its ring only");
         assertEquals(List.of(99), drain());
         assertTrue(buffer.note(0, 1) >= 0, "drained, the ring takes reads again");
+    }
+
+    /**
+     * A thread reading one element over and over writes one note: the ring does not advance (it
+     * still takes a whole ring of other reads), yet every hit counts and the drain hands the element
+     * on once per kept read, in the order the reads came.
+     */
+    @Test
+    void consecutiveReadsOfOneElementCoalesceIntoOneNoteThatCountsEveryRead() {
+        int repeats = 1000;
+        hitAndKeep(7, 4);
+        for (int i = 0; i < repeats; i++) {
+            long ticket = buffer.note(7, 4);
+            assertEquals(ReadBuffer.REPEATED, ticket, "repeat " + i + " wrote a slot");
+            buffer.settle(4, ticket, true, true);
+        }
+        List<Integer> others = new ArrayList<>();
+        for (int read = 100; buffer.note(read, 4) >= 0; read++) {
+            others.add(read);
+        }
+
+        assertEquals(63, others.size(), "the repeats took no slot: the ring holds the note and 63 others");
+        assertEquals(1 + repeats, buffer.hits(), "every settled hit counts, repeated or not (the others were not settled)");
+        List<Integer> drained = drain();
+        assertEquals(1 + ReadBuffer.MAX_REPEATS, drained.stream().filter(read -> read == 7).count(),
+                "the note and its repeats, up to the bound");
+        assertEquals(others, drained.subList(1 + ReadBuffer.MAX_REPEATS, drained.size()), "then the others, in order");
+    }
+
+    @Test
+    void aReadOfAnotherElementInBetweenIsRecordedAndEndsTheRun() {
+        for (int read : new int[] {7, 7, 8, 7, 7, 7}) {
+            hitAndKeep(read, 4);
+        }
+
+        assertEquals(List.of(7, 7, 8, 7, 7, 7), drain(), "every read, in order");
+        assertEquals(6, buffer.hits());
+        assertTrue(buffer.note(7, 4) >= 0, "after a drain the same element is noted afresh");
+    }
+
+    /**
+     * A repeat whose protection then fails (the entry left) is counted as a hit if it was one, but
+     * not as a read, exactly as a scrubbed note; and it never scrubs the earlier note, which its own
+     * protection settled.
+     */
+    @Test
+    void aRepeatThatIsNotKeptLeavesTheEarlierNoteAndAddsNoRead() {
+        hitAndKeep(7, 4);
+        long repeat = buffer.note(7, 4);
+        assertEquals(ReadBuffer.REPEATED, repeat);
+        buffer.settle(4, repeat, false, true);
+        buffer.settle(4, buffer.note(7, 4), false, false);
+
+        assertEquals(List.of(7), drain(), "the earlier note only");
+        assertEquals(2, buffer.hits());
+    }
+
+    @Test
+    void aScrubbedNoteIsNoRunToJoin() {
+        buffer.settle(4, buffer.note(7, 4), false, true);
+
+        long ticket = buffer.note(7, 4);
+        assertTrue(ticket >= 0, "the slot holds no reference to repeat: a new note");
+        buffer.settle(4, ticket, true, true);
+        assertEquals(List.of(7), drain());
+    }
+
+    /**
+     * One owner reading runs of one element, one concurrent drainer: a run's reads arrive in order,
+     * never more than were kept; a drain racing a repeat may lose some of that run's repeats, never
+     * a note; and the hits add up exactly.
+     */
+    @Test
+    void withAConcurrentDrainerRunsLoseAtMostRepeatsAndHitsStayExact() throws InterruptedException {
+        int runs = READS / 8;
+        List<Integer> drained = drainWhile(() -> {
+            for (int run = 0; run < runs; run++) {
+                Integer element = run;  // one object: a run repeats the same element, not an equal one
+                for (int read = 0; read < 8; read++) {
+                    hitWhenRoom(element, 3, true);
+                }
+            }
+        });
+
+        int[] perRun = new int[runs];
+        for (int i = 0; i < drained.size(); i++) {
+            assertTrue(i == 0 || drained.get(i - 1) <= drained.get(i), "out of order at " + i);
+            perRun[drained.get(i)]++;
+        }
+        for (int run = 0; run < runs; run++) {
+            assertTrue(perRun[run] >= 1 && perRun[run] <= 8, "run " + run + " drained " + perRun[run] + " times");
+        }
+        assertEquals(runs * 8L, buffer.hits());
+    }
+
+    /** A hit on {@code element} by owned number {@code owner} that stays wanted. */
+    private void hitAndKeep(int element, int owner) {
+        buffer.settle(owner, buffer.note(element, owner), true, true);
     }
 
     @Test
@@ -84,26 +183,11 @@ class ReadBufferTest {
      */
     @Test
     void withAConcurrentDrainerEveryKeptNoteArrivesOnceInOrder() throws InterruptedException {
-        List<Integer> drained = new ArrayList<>();
-        AtomicBoolean done = new AtomicBoolean();
-        Thread owner = Thread.ofPlatform().start(() -> {
-            for (int read = 0; read < READS; ) {
-                long ticket = buffer.note(read, 3);
-                if (ticket < 0) {
-                    Thread.yield();
-                    continue;
-                }
-                buffer.settle(3, ticket, read % 2 == 0, true);
-                read++;
+        List<Integer> drained = drainWhile(() -> {
+            for (int read = 0; read < READS; read++) {
+                hitWhenRoom(read, 3, read % 2 == 0);
             }
-            done.set(true);
         });
-
-        while (!done.get()) {
-            drainOrYield(drained);
-        }
-        owner.join();
-        buffer.drainTo(drained::add);
 
         for (int i = 1; i < drained.size(); i++) {
             assertTrue(drained.get(i - 1) < drained.get(i), "in order and never twice, at " + i + ": " + drained.get(i));
@@ -158,20 +242,11 @@ class ReadBufferTest {
     /** A ring with one writer never loses a CAS: every accepted read must arrive, in order, though drains overlap. */
     @Test
     void withOneReaderAndAConcurrentDrainerEveryAcceptedReadArrivesOnceInOrder() throws InterruptedException {
-        List<Integer> drained = new ArrayList<>();
-        AtomicBoolean done = new AtomicBoolean();
-        Thread reader = Thread.ofPlatform().start(() -> {
+        List<Integer> drained = drainWhile(() -> {
             for (int i = 0; i < READS; i++) {
                 offerUntilAccepted(i);
             }
-            done.set(true);
         });
-
-        while (!done.get()) {
-            drainOrYield(drained);
-        }
-        reader.join();
-        buffer.drainTo(drained::add);
 
         assertEquals(READS, drained.size());
         for (int i = 0; i < READS; i++) {
@@ -243,6 +318,37 @@ class ReadBufferTest {
                 Thread.onSpinWait();
             }
         }
+    }
+
+    /**
+     * Runs {@code reader} on a platform thread while this thread drains; every read drained,
+     * including a last drain after the reader ended.
+     */
+    private List<Integer> drainWhile(Runnable reader) throws InterruptedException {
+        List<Integer> drained = new ArrayList<>();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread thread = Thread.ofPlatform().start(() -> {
+            try {
+                reader.run();
+            } finally {
+                done.set(true);
+            }
+        });
+        while (!done.get()) {
+            drainOrYield(drained);
+        }
+        thread.join();
+        buffer.drainTo(drained::add);
+        return drained;
+    }
+
+    /** A hit on {@code element} in ring {@code owner}, noted once the ring has room, settled as {@code keep} says. */
+    private void hitWhenRoom(Integer element, int owner, boolean keep) {
+        long ticket;
+        while ((ticket = buffer.note(element, owner)) == ReadBuffer.FULL) {
+            Thread.yield();
+        }
+        buffer.settle(owner, ticket, keep, true);
     }
 
     /** Drains into {@code drained}; yields when there was nothing, for machines with fewer cores than threads. */
